@@ -1,0 +1,47 @@
+# aviary: `make submit` scores a folder of soundscapes; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+VPY := $(VENV)/bin/python
+INPUT ?= test_soundscapes
+OUTPUT ?= submission
+BACKEND ?= auto
+export ONNXRUNTIME_NODE_INSTALL_CUDA := skip
+
+.PHONY: setup node-setup train-setup build submit audit test test-node test-python bench bundle clean
+
+setup: node-setup train-setup
+
+node-setup: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# The Python side, and the OpenVINO runtime library that the TypeScript backend loads.
+train-setup: $(VENV)/.installed
+$(VENV)/.installed: train/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install -q -r train/requirements.txt
+	touch $@
+
+build: node-setup
+	npm run build
+
+submit: setup build
+	node dist/src/cli.js submit --input "$(INPUT)" --output "$(OUTPUT)" --backend "$(BACKEND)"
+
+audit: setup build
+	node dist/src/cli.js audit --input "$(INPUT)" --backend "$(BACKEND)"
+
+test: setup
+	$(MAKE) test-python
+	$(MAKE) test-node
+
+test-node: node-setup
+	npm test
+
+test-python: train-setup
+	$(VPY) -m pytest -q train/tests
+
+clean:
+	rm -rf dist
