@@ -1,0 +1,74 @@
+"""Exports the trained teacher and four students from train/runs/ into models/<name>/.
+
+    .venv/bin/python train/scripts/export_models.py [--runs train/runs] [--out models]
+
+Each export folds ScaledStdConv2d into Conv2d, writes OpenVINO IR (FP16 weights) and ONNX,
+checks both against PyTorch on real validation windows, and writes the manifest the pipeline
+reads. The check results are printed and stored in each manifest's `training` field.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from aviary_train.data import default_data_root, load_clips  # noqa: E402
+from aviary_train.export import export_model  # noqa: E402
+from aviary_train.frontend import FrontendConfig, MelFrontend  # noqa: E402
+from aviary_train.recipes import SAMPLE_RATE, STUDENTS, TEACHER  # noqa: E402
+from aviary_train.trainer import load_run, validation_windows  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+CHECK_WINDOWS = 8
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=Path, default=REPO / "train" / "runs")
+    parser.add_argument("--out", type=Path, default=REPO / "models")
+    parser.add_argument("--data", type=Path, default=default_data_root())
+    args = parser.parse_args()
+
+    clips = load_clips(args.data, SAMPLE_RATE)
+    results = {}
+    for recipe in [TEACHER, *STUDENTS]:
+        run_dir = args.runs / recipe.name
+        if not (run_dir / "run.json").exists():
+            print(f"error: {run_dir} has no finished run; train it with train/scripts/recipe.py", file=sys.stderr)
+            return 2
+        model, meta = load_run(recipe, run_dir)
+        cfg = FrontendConfig.from_dict(recipe.frontend)
+        waves = validation_windows(clips.val[:CHECK_WINDOWS], cfg.input_samples())
+        with torch.no_grad():
+            check = MelFrontend(cfg)(torch.from_numpy(waves)).numpy()
+        info = {
+            "recipe": meta["recipe"],
+            "val_macro_roc_auc": meta["val_auc"],
+            "train_seconds": meta["seconds"],
+        }
+        results[recipe.name] = export_model(
+            model,
+            frontend=recipe.frontend,
+            labels=meta["labels"],
+            out_dir=args.out / recipe.name,
+            name=recipe.name,
+            role=recipe.role,
+            architecture=recipe.architecture,
+            weight=1.0,
+            training_info=info,
+            check_inputs=np.ascontiguousarray(check, dtype=np.float32),
+        )
+        print(recipe.name, json.dumps(results[recipe.name]), flush=True)
+    (args.runs / "export_checks.json").write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
