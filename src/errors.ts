@@ -17,7 +17,8 @@ export type ErrorCode =
   | 'E_INFERENCE'
   | 'E_WORKER'
   | 'E_TIMEOUT'
-  | 'E_OUTPUT';
+  | 'E_OUTPUT'
+  | 'E_INTERRUPTED';
 
 export class AviaryError extends Error {
   readonly code: ErrorCode;
