@@ -1,0 +1,1 @@
+"""aviary's model side: data, front-end, models, losses, training and export."""
