@@ -76,10 +76,10 @@ function venvCandidates(root: string): string[] {
 }
 
 /** Asks a `python3` on PATH where its openvino package lives; null when it has none. */
-function pythonOpenVinoDir(timeoutMs: number): Promise<string | null> {
+function pythonOpenVinoDir(env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string | null> {
   const script = 'import openvino, os; print(os.path.dirname(openvino.__file__))';
   return new Promise((resolve) => {
-    execFile('python3', ['-c', script], { timeout: timeoutMs, encoding: 'utf8' }, (err, stdout) => {
+    execFile('python3', ['-c', script], { env, timeout: timeoutMs, encoding: 'utf8' }, (err, stdout) => {
       const dir = stdout?.trim();
       resolve(err || !dir ? null : dir);
     });
@@ -113,7 +113,7 @@ export async function locateOpenVinoC(
     if (found) return { libraryPath: found, searched, fromEnv: false };
   }
 
-  const pyDir = await pythonOpenVinoDir(pythonTimeoutMs);
+  const pyDir = await pythonOpenVinoDir(env, pythonTimeoutMs);
   if (pyDir) {
     const dir = path.join(pyDir, 'libs');
     searched.push(`${dir} (from python3)`);
