@@ -24,7 +24,7 @@ async function withEnv<T>(name: string, value: string, body: () => Promise<T>): 
 
 test('OpenVINO and ONNX Runtime give the same probabilities on the same windows', { skip: noModel ?? noOpenVino ?? false }, async () => {
   const manifest = await loadTinyModel();
-  const io = loadTinyIo();
+  const io = loadTinyIo(manifest);
   const size = manifest.input.shape[2] * manifest.input.shape[3];
   const batches: [Float32Array, number][] = [[io.inputs, io.batchSize], [spectrogramBatch(8, size, 3), 8]];
   const ov = await openSession(manifest, { backend: 'openvino', threads: 1 });

@@ -37,11 +37,16 @@ function flat(value: unknown): number[] {
   return Array.isArray(value) ? value.flatMap(flat) : [value as number];
 }
 
-export function loadTinyIo(): TinyIo {
+/** The fixture's inputs and PyTorch logits, checked against the manifest's shapes. */
+export function loadTinyIo(manifest: ModelManifest): TinyIo {
   const raw = JSON.parse(readFileSync(path.join(fixtureDir, 'tiny_b0_io.json'), 'utf8')) as Record<string, unknown>;
   const inputs = Float32Array.from(flat(raw.inputs));
   const logits = Float64Array.from(flat(raw.logits));
-  const batchSize = (raw.logits as unknown[]).length;
+  const [, channels, nMels, nFrames] = manifest.input.shape;
+  const batchSize = inputs.length / (channels * nMels * nFrames);
+  if (!Number.isInteger(batchSize) || logits.length !== batchSize * manifest.labels.length) {
+    throw new Error(`tiny_b0_io.json: ${inputs.length} inputs and ${logits.length} logits do not fit the manifest's shapes`);
+  }
   return { batchSize, inputs, logits };
 }
 

@@ -9,8 +9,9 @@ import {
 const skip = tinyModelMissing() ?? false;
 
 test('ONNX Runtime gives the PyTorch logits of the tiny model', { skip }, async () => {
-  const io = loadTinyIo();
-  const session = await openSession(await loadTinyModel(), { backend: 'onnxruntime', threads: 1 });
+  const manifest = await loadTinyModel();
+  const io = loadTinyIo(manifest);
+  const session = await openSession(manifest, { backend: 'onnxruntime', threads: 1 });
   try {
     assert.equal(session.backend, 'onnxruntime');
     const out = await session.run(io.inputs, io.batchSize);

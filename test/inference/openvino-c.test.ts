@@ -17,7 +17,7 @@ async function openC(threads = 1): Promise<InferenceSession> {
 }
 
 test('the OpenVINO C API gives the PyTorch logits of the tiny model', { skip }, async () => {
-  const io = loadTinyIo();
+  const io = loadTinyIo(await loadTinyModel());
   const session = await openC();
   try {
     assert.equal(session.device, 'CPU');
@@ -54,7 +54,7 @@ test('batches of 1, 3 and 8 windows give each window the logits it gets alone', 
 });
 
 test('concurrent runs on one OpenVINO session are queued, not interleaved', { skip }, async () => {
-  const io = loadTinyIo();
+  const io = loadTinyIo(await loadTinyModel());
   const session = await openC();
   try {
     const size = io.inputs.length / io.batchSize;
