@@ -40,7 +40,11 @@ const CHOICES: readonly BackendChoice[] = ['auto', 'openvino', 'onnxruntime'];
  */
 async function openOpenVino(manifest: ModelManifest, threads: number): Promise<InferenceSession> {
   if (!manifest.files.openvino) {
-    throw new AviaryError('E_MODEL_FILE', `model ${manifest.name} has no OpenVINO IR (files.openvino in ${manifest.dir})`, 'export an IR or choose --backend onnxruntime');
+    throw new AviaryError(
+      'E_MODEL_FILE',
+      `model ${manifest.name} has no OpenVINO IR (files.openvino in ${manifest.dir})`,
+      'export an IR or choose --backend onnxruntime',
+    );
   }
   const { loadOpenVinoNode, openOpenVinoNodeSession } = await import('./openvino-node.js');
   const addon = await loadOpenVinoNode();
@@ -50,9 +54,15 @@ async function openOpenVino(manifest: ModelManifest, threads: number): Promise<I
 
   const location = await locateOpenVinoC();
   if (!location.libraryPath) {
-    const where = location.fromEnv ? `no libopenvino_c at ${location.searched[0]}` : `libopenvino_c not found; searched ${location.searched.join(', ')}`;
+    const where = location.fromEnv
+      ? `no libopenvino_c at ${location.searched[0]}`
+      : `libopenvino_c not found; searched ${location.searched.join(', ')}`;
     tried.push(where);
-    throw new AviaryError('E_BACKEND', `OpenVINO is unavailable: ${tried.join('; ')}`, openVinoFixHint());
+    throw new AviaryError(
+      'E_BACKEND',
+      `OpenVINO is unavailable: ${tried.join('; ')}`,
+      openVinoFixHint(),
+    );
   }
   const { openOpenVinoCSession } = await import('./openvino-c.js');
   return openOpenVinoCSession(manifest, threads, location.libraryPath);
@@ -60,13 +70,21 @@ async function openOpenVino(manifest: ModelManifest, threads: number): Promise<I
 
 async function openOnnx(manifest: ModelManifest, threads: number): Promise<InferenceSession> {
   if (!manifest.files.onnx) {
-    throw new AviaryError('E_MODEL_FILE', `model ${manifest.name} has no ONNX file (files.onnx in ${manifest.dir})`, 'export an .onnx or choose --backend openvino');
+    throw new AviaryError(
+      'E_MODEL_FILE',
+      `model ${manifest.name} has no ONNX file (files.onnx in ${manifest.dir})`,
+      'export an .onnx or choose --backend openvino',
+    );
   }
   let mod: typeof import('./onnxruntime.js');
   try {
     mod = await import('./onnxruntime.js');
   } catch (err) {
-    throw new AviaryError('E_BACKEND', `onnxruntime-node cannot be loaded: ${(err as Error).message}`, 'run `make node-setup`');
+    throw new AviaryError(
+      'E_BACKEND',
+      `onnxruntime-node cannot be loaded: ${(err as Error).message}`,
+      'run `make node-setup`',
+    );
   }
   return mod.openOnnxRuntimeSession(manifest, threads);
 }
@@ -76,12 +94,21 @@ async function openOnnx(manifest: ModelManifest, threads: number): Promise<Infer
  * Runtime only when OpenVINO is unavailable (E_BACKEND) or the model has no IR; an explicit
  * choice never falls back.
  */
-export async function openSession(manifest: ModelManifest, opts: SessionOptions): Promise<InferenceSession> {
+export async function openSession(
+  manifest: ModelManifest,
+  opts: SessionOptions,
+): Promise<InferenceSession> {
   if (!CHOICES.includes(opts.backend)) {
-    throw new AviaryError('E_USAGE', `backend ${JSON.stringify(opts.backend)} is not one of ${CHOICES.join(', ')}`);
+    throw new AviaryError(
+      'E_USAGE',
+      `backend ${JSON.stringify(opts.backend)} is not one of ${CHOICES.join(', ')}`,
+    );
   }
   if (!Number.isInteger(opts.threads) || opts.threads < 1) {
-    throw new AviaryError('E_USAGE', `threads must be a positive integer, not ${JSON.stringify(opts.threads)}`);
+    throw new AviaryError(
+      'E_USAGE',
+      `threads must be a positive integer, not ${JSON.stringify(opts.threads)}`,
+    );
   }
   if (opts.backend === 'openvino') return openOpenVino(manifest, opts.threads);
   if (opts.backend === 'onnxruntime') return openOnnx(manifest, opts.threads);
@@ -94,7 +121,11 @@ export async function openSession(manifest: ModelManifest, opts: SessionOptions)
     try {
       return await openOnnx(manifest, opts.threads);
     } catch (onnxErr) {
-      throw new AviaryError('E_BACKEND', `no backend could open ${manifest.name}: ${err.message}; ONNX Runtime: ${describeError(onnxErr)}`, err.hint);
+      throw new AviaryError(
+        'E_BACKEND',
+        `no backend could open ${manifest.name}: ${err.message}; ONNX Runtime: ${describeError(onnxErr)}`,
+        err.hint,
+      );
     }
   }
 }
@@ -102,15 +133,29 @@ export async function openSession(manifest: ModelManifest, opts: SessionOptions)
 async function probeOpenVinoC(): Promise<BackendStatus> {
   const location = await locateOpenVinoC();
   if (!location.libraryPath) {
-    const where = location.fromEnv ? `nothing usable at ${location.searched[0]}` : `not found; searched ${location.searched.join(', ')}`;
-    return { name: 'openvino-c', available: false, detail: `libopenvino_c ${where} — ${openVinoFixHint()}` };
+    const where = location.fromEnv
+      ? `nothing usable at ${location.searched[0]}`
+      : `not found; searched ${location.searched.join(', ')}`;
+    return {
+      name: 'openvino-c',
+      available: false,
+      detail: `libopenvino_c ${where} — ${openVinoFixHint()}`,
+    };
   }
   try {
     const { loadOpenVinoC } = await import('./openvino-c-api.js');
     const api = loadOpenVinoC(location.libraryPath);
-    return { name: 'openvino-c', available: true, detail: `OpenVINO ${api.version} C API at ${api.libraryPath}` };
+    return {
+      name: 'openvino-c',
+      available: true,
+      detail: `OpenVINO ${api.version} C API at ${api.libraryPath}`,
+    };
   } catch (err) {
-    return { name: 'openvino-c', available: false, detail: `${describeError(err)} — ${openVinoFixHint()}` };
+    return {
+      name: 'openvino-c',
+      available: false,
+      detail: `${describeError(err)} — ${openVinoFixHint()}`,
+    };
   }
 }
 
@@ -118,19 +163,33 @@ async function probeOpenVinoNode(cAvailable: boolean): Promise<BackendStatus> {
   const { loadOpenVinoNode, openVinoNodeVersion } = await import('./openvino-node.js');
   const addon = await loadOpenVinoNode();
   if (typeof addon === 'string') {
-    const next = cAvailable ? 'using the OpenVINO C API instead' : 'and the OpenVINO C API is not available either';
+    const next = cAvailable
+      ? 'using the OpenVINO C API instead'
+      : 'and the OpenVINO C API is not available either';
     return { name: 'openvino-node', available: false, detail: `${addon} — ${next}` };
   }
-  return { name: 'openvino-node', available: true, detail: `openvino-node with OpenVINO ${openVinoNodeVersion(addon)}` };
+  return {
+    name: 'openvino-node',
+    available: true,
+    detail: `openvino-node with OpenVINO ${openVinoNodeVersion(addon)}`,
+  };
 }
 
 async function probeOnnxRuntime(): Promise<BackendStatus> {
   try {
     const { onnxRuntimeInfo } = await import('./onnxruntime.js');
     const info = onnxRuntimeInfo();
-    return { name: 'onnxruntime', available: true, detail: `onnxruntime-node ${info.version} at ${info.location}` };
+    return {
+      name: 'onnxruntime',
+      available: true,
+      detail: `onnxruntime-node ${info.version} at ${info.location}`,
+    };
   } catch (err) {
-    return { name: 'onnxruntime', available: false, detail: `onnxruntime-node cannot be loaded: ${(err as Error).message} — run \`make node-setup\`` };
+    return {
+      name: 'onnxruntime',
+      available: false,
+      detail: `onnxruntime-node cannot be loaded: ${(err as Error).message} — run \`make node-setup\``,
+    };
   }
 }
 

@@ -72,17 +72,25 @@ function venvCandidates(root: string): string[] {
   } catch {
     return [path.join(lib, 'python3*', 'site-packages', 'openvino', 'libs')];
   }
-  return pythons.sort().reverse().map((p) => path.join(lib, p, 'site-packages', 'openvino', 'libs'));
+  return pythons
+    .sort()
+    .reverse()
+    .map((p) => path.join(lib, p, 'site-packages', 'openvino', 'libs'));
 }
 
 /** Asks a `python3` on PATH where its openvino package lives; null when it has none. */
 function pythonOpenVinoDir(env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string | null> {
   const script = 'import openvino, os; print(os.path.dirname(openvino.__file__))';
   return new Promise((resolve) => {
-    execFile('python3', ['-c', script], { env, timeout: timeoutMs, encoding: 'utf8' }, (err, stdout) => {
-      const dir = stdout?.trim();
-      resolve(err || !dir ? null : dir);
-    });
+    execFile(
+      'python3',
+      ['-c', script],
+      { env, timeout: timeoutMs, encoding: 'utf8' },
+      (err, stdout) => {
+        const dir = stdout?.trim();
+        resolve(err || !dir ? null : dir);
+      },
+    );
   });
 }
 

@@ -36,7 +36,8 @@ class OnnxRuntimeSession implements InferenceSession {
   }
 
   async run(batch: Float32Array, batchSize: number): Promise<Float32Array> {
-    if (this.#closed) throw new AviaryError('E_INFERENCE', 'run() on a closed ONNX Runtime session');
+    if (this.#closed)
+      throw new AviaryError('E_INFERENCE', 'run() on a closed ONNX Runtime session');
     const sampleSize = this.#inputDims[0] * this.#inputDims[1] * this.#inputDims[2];
     if (!Number.isInteger(batchSize) || batchSize < 1 || batch.length !== batchSize * sampleSize) {
       throw new AviaryError(
@@ -49,10 +50,18 @@ class OnnxRuntimeSession implements InferenceSession {
     try {
       outputs = await this.#session.run({ [this.#inputName]: input });
     } catch (err) {
-      throw new AviaryError('E_INFERENCE', `ONNX Runtime inference failed: ${(err as Error).message}`);
+      throw new AviaryError(
+        'E_INFERENCE',
+        `ONNX Runtime inference failed: ${(err as Error).message}`,
+      );
     }
     const out = outputs[this.#outputName] as ort.Tensor;
-    if (out.type !== 'float32' || out.dims.length !== 2 || out.dims[0] !== batchSize || out.dims[1] !== this.nClasses) {
+    if (
+      out.type !== 'float32' ||
+      out.dims.length !== 2 ||
+      out.dims[0] !== batchSize ||
+      out.dims[1] !== this.nClasses
+    ) {
       throw new AviaryError(
         'E_INFERENCE',
         `model output is ${out.type} [${out.dims.join(', ')}], expected float32 [${batchSize}, ${this.nClasses}] (one score per label)`,
@@ -74,9 +83,17 @@ class OnnxRuntimeSession implements InferenceSession {
  * Opens `manifest.files.onnx` with ONNX Runtime on the CPU, `threads` threads inside each
  * operator and none across operators: the pool already runs several sessions in parallel.
  */
-export async function openOnnxRuntimeSession(manifest: ModelManifest, threads: number): Promise<InferenceSession> {
+export async function openOnnxRuntimeSession(
+  manifest: ModelManifest,
+  threads: number,
+): Promise<InferenceSession> {
   const file = manifest.files.onnx;
-  if (!file) throw new AviaryError('E_MODEL_FILE', `model ${manifest.name} has no ONNX file (files.onnx)`, 'export the model to ONNX or use --backend openvino');
+  if (!file)
+    throw new AviaryError(
+      'E_MODEL_FILE',
+      `model ${manifest.name} has no ONNX file (files.onnx)`,
+      'export the model to ONNX or use --backend openvino',
+    );
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(file, {
@@ -86,7 +103,11 @@ export async function openOnnxRuntimeSession(manifest: ModelManifest, threads: n
       graphOptimizationLevel: 'all',
     });
   } catch (err) {
-    throw new AviaryError('E_MODEL_FILE', `ONNX Runtime cannot load ${file}: ${(err as Error).message}`, 're-export the model');
+    throw new AviaryError(
+      'E_MODEL_FILE',
+      `ONNX Runtime cannot load ${file}: ${(err as Error).message}`,
+      're-export the model',
+    );
   }
   if (!session.inputNames.includes(manifest.input.name)) {
     void session.release();
@@ -96,6 +117,9 @@ export async function openOnnxRuntimeSession(manifest: ModelManifest, threads: n
       'fix input.name in the manifest',
     );
   }
-  const outputName = manifest.output.name && session.outputNames.includes(manifest.output.name) ? manifest.output.name : session.outputNames[0];
+  const outputName =
+    manifest.output.name && session.outputNames.includes(manifest.output.name)
+      ? manifest.output.name
+      : session.outputNames[0];
   return new OnnxRuntimeSession(session, manifest, outputName);
 }

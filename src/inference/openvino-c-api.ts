@@ -26,7 +26,14 @@ export interface OpenVinoCApi {
   coreFree(core: Handle): void;
   coreReadModel(core: Handle, xml: string, bin: string | null, model: Out<Handle>): number;
   /** Variadic tail: `'str', key, 'str', value` per property; `nArgs` counts keys and values. */
-  coreCompileModel(core: Handle, model: Handle, device: string, nArgs: number, compiled: Out<Handle>, ...props: string[]): number;
+  coreCompileModel(
+    core: Handle,
+    model: Handle,
+    device: string,
+    nArgs: number,
+    compiled: Out<Handle>,
+    ...props: string[]
+  ): number;
   modelFree(model: Handle): void;
   compiledModelCreateInferRequest(compiled: Handle, request: Out<Handle>): number;
   compiledModelFree(compiled: Handle): void;
@@ -102,7 +109,10 @@ function bind(lib: ReturnType<typeof koffi.load>, libraryPath: string): OpenVino
       ovFree(msg);
     }
     const summary = `${errorInfo(status) as string} (status ${status})`;
-    throw new AviaryError(code, `OpenVINO ${what} failed: ${detail ? `${detail} [${summary}]` : summary}`);
+    throw new AviaryError(
+      code,
+      `OpenVINO ${what} failed: ${detail ? `${detail} [${summary}]` : summary}`,
+    );
   };
 
   const ver: { buildNumber?: Handle; description?: Handle } = {};
@@ -116,19 +126,29 @@ function bind(lib: ReturnType<typeof koffi.load>, libraryPath: string): OpenVino
     f32: -1,
     coreCreate: f('int ov_core_create(_Out_ void **core)'),
     coreFree: f('void ov_core_free(void *core)'),
-    coreReadModel: f('int ov_core_read_model(void *core, const char *xml, const char *bin, _Out_ void **model)'),
+    coreReadModel: f(
+      'int ov_core_read_model(void *core, const char *xml, const char *bin, _Out_ void **model)',
+    ),
     coreCompileModel: f(
       'int ov_core_compile_model(void *core, void *model, const char *device, size_t n, _Out_ void **compiled, ...)',
     ),
     modelFree: f('void ov_model_free(void *model)'),
-    compiledModelCreateInferRequest: f('int ov_compiled_model_create_infer_request(void *compiled, _Out_ void **request)'),
+    compiledModelCreateInferRequest: f(
+      'int ov_compiled_model_create_infer_request(void *compiled, _Out_ void **request)',
+    ),
     compiledModelFree: f('void ov_compiled_model_free(void *compiled)'),
-    inferRequestSetTensor: f('int ov_infer_request_set_tensor(void *request, const char *name, void *tensor)'),
+    inferRequestSetTensor: f(
+      'int ov_infer_request_set_tensor(void *request, const char *name, void *tensor)',
+    ),
     inferRequestGetOutputTensorByIndex: f(
       'int ov_infer_request_get_output_tensor_by_index(void *request, size_t index, _Out_ void **tensor)',
     ),
     inferRequestInferAsync: (request) =>
-      new Promise((resolve, reject) => infer.async(request, (err: unknown, status: number) => (err ? reject(err) : resolve(status)))),
+      new Promise((resolve, reject) =>
+        infer.async(request, (err: unknown, status: number) =>
+          err ? reject(err) : resolve(status),
+        ),
+      ),
     inferRequestFree: f('void ov_infer_request_free(void *request)'),
     // Current releases take rank, dims, then the shape to fill (early 2022 headers had the shape first).
     shapeCreate: f('int ov_shape_create(int64_t rank, int64_t *dims, _Out_ ov_shape_t *shape)'),
@@ -172,5 +192,8 @@ function findF32Code(api: Omit<OpenVinoCApi, 'f32'>): number {
   } finally {
     api.shapeFree(shape as OvShape);
   }
-  throw new AviaryError('E_BACKEND', `cannot find the f32 element type code of the OpenVINO C library ${api.libraryPath}`);
+  throw new AviaryError(
+    'E_BACKEND',
+    `cannot find the f32 element type code of the OpenVINO C library ${api.libraryPath}`,
+  );
 }

@@ -44,7 +44,11 @@ class OpenVinoCSession implements InferenceSession {
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
-  constructor(api: OpenVinoCApi, manifest: ModelManifest, handles: { core: Handle; compiled: Handle; request: Handle }) {
+  constructor(
+    api: OpenVinoCApi,
+    manifest: ModelManifest,
+    handles: { core: Handle; compiled: Handle; request: Handle },
+  ) {
     this.#api = api;
     this.nClasses = manifest.labels.length;
     this.#inputName = manifest.input.name;
@@ -57,8 +61,13 @@ class OpenVinoCSession implements InferenceSession {
   }
 
   run(batch: Float32Array, batchSize: number): Promise<Float32Array> {
-    if (this.#closed) return Promise.reject(new AviaryError('E_INFERENCE', 'run() on a closed OpenVINO session'));
-    if (!Number.isInteger(batchSize) || batchSize < 1 || batch.length !== batchSize * this.#sampleSize) {
+    if (this.#closed)
+      return Promise.reject(new AviaryError('E_INFERENCE', 'run() on a closed OpenVINO session'));
+    if (
+      !Number.isInteger(batchSize) ||
+      batchSize < 1 ||
+      batch.length !== batchSize * this.#sampleSize
+    ) {
       return Promise.reject(
         new AviaryError(
           'E_INFERENCE',
@@ -73,14 +82,18 @@ class OpenVinoCSession implements InferenceSession {
   }
 
   async #runNow(batch: Float32Array, batchSize: number): Promise<Float32Array> {
-    if (this.#closed) throw new AviaryError('E_INFERENCE', 'OpenVINO session closed before the batch ran');
+    if (this.#closed)
+      throw new AviaryError('E_INFERENCE', 'OpenVINO session closed before the batch ran');
     const api = this.#api;
     const input = this.#inputFor(batchSize);
     input.view.set(batch);
     api.check(await api.inferRequestInferAsync(this.#request), 'inference');
 
     const out: [Handle | null] = [null];
-    api.check(api.inferRequestGetOutputTensorByIndex(this.#request, 0, out), 'reading the output tensor');
+    api.check(
+      api.inferRequestGetOutputTensorByIndex(this.#request, 0, out),
+      'reading the output tensor',
+    );
     const tensor = out[0] as Handle;
     try {
       const shape: Partial<OvShape> = {};
@@ -96,7 +109,8 @@ class OpenVinoCSession implements InferenceSession {
       }
       const type: [number] = [0];
       api.check(api.tensorGetElementType(tensor, type), 'reading the output type');
-      if (type[0] !== api.f32) throw new AviaryError('E_INFERENCE', `model output element type ${type[0]} is not f32`);
+      if (type[0] !== api.f32)
+        throw new AviaryError('E_INFERENCE', `model output element type ${type[0]} is not f32`);
       const data: [Handle | null] = [null];
       api.check(api.tensorData(tensor, data), 'reading the output data');
       // slice() copies out of OpenVINO's buffer before the tensor is released.
@@ -116,19 +130,32 @@ class OpenVinoCSession implements InferenceSession {
     this.#freeInput();
     const api = this.#api;
     const shape: Partial<OvShape> = {};
-    api.check(api.shapeCreate(4, new BigInt64Array([batchSize, ...this.#inputDims].map(BigInt)), shape), 'ov_shape_create');
+    api.check(
+      api.shapeCreate(4, new BigInt64Array([batchSize, ...this.#inputDims].map(BigInt)), shape),
+      'ov_shape_create',
+    );
     const created: [Handle | null] = [null];
     try {
-      api.check(api.tensorCreate(api.f32, shape as OvShape, created), `creating a [${batchSize}, ${this.#inputDims.join(', ')}] input tensor`);
+      api.check(
+        api.tensorCreate(api.f32, shape as OvShape, created),
+        `creating a [${batchSize}, ${this.#inputDims.join(', ')}] input tensor`,
+      );
     } finally {
       api.shapeFree(shape as OvShape);
     }
     const tensor = created[0] as Handle;
     try {
-      api.check(api.inferRequestSetTensor(this.#request, this.#inputName, tensor), `setting input "${this.#inputName}"`);
+      api.check(
+        api.inferRequestSetTensor(this.#request, this.#inputName, tensor),
+        `setting input "${this.#inputName}"`,
+      );
       const data: [Handle | null] = [null];
       api.check(api.tensorData(tensor, data), 'reading the input buffer');
-      this.#input = { tensor, batchSize, view: api.floatView(data[0] as Handle, batchSize * this.#sampleSize) };
+      this.#input = {
+        tensor,
+        batchSize,
+        view: api.floatView(data[0] as Handle, batchSize * this.#sampleSize),
+      };
       return this.#input;
     } catch (err) {
       api.tensorFree(tensor);
@@ -161,9 +188,17 @@ class OpenVinoCSession implements InferenceSession {
  * Errors: E_BACKEND when the library or the core fails, E_MODEL_FILE when the IR cannot be
  * read, E_BACKEND when it cannot be compiled.
  */
-export async function openOpenVinoCSession(manifest: ModelManifest, threads: number, libraryPath: string): Promise<InferenceSession> {
+export async function openOpenVinoCSession(
+  manifest: ModelManifest,
+  threads: number,
+  libraryPath: string,
+): Promise<InferenceSession> {
   const xml = manifest.files.openvino;
-  if (!xml) throw new AviaryError('E_MODEL_FILE', `model ${manifest.name} has no OpenVINO IR (files.openvino)`);
+  if (!xml)
+    throw new AviaryError(
+      'E_MODEL_FILE',
+      `model ${manifest.name} has no OpenVINO IR (files.openvino)`,
+    );
   const api = loadOpenVinoC(libraryPath);
 
   const core: [Handle | null] = [null];
@@ -171,12 +206,23 @@ export async function openOpenVinoCSession(manifest: ModelManifest, threads: num
   const handles = { core: core[0] as Handle, compiled: 0n, request: 0n };
   try {
     const model: [Handle | null] = [null];
-    api.check(api.coreReadModel(handles.core, xml, manifest.files.openvinoBin ?? null, model), `reading ${xml}`, 'E_MODEL_FILE');
+    api.check(
+      api.coreReadModel(handles.core, xml, manifest.files.openvinoBin ?? null, model),
+      `reading ${xml}`,
+      'E_MODEL_FILE',
+    );
     try {
       const props = variadicProperties(threads);
       const compiled: [Handle | null] = [null];
       api.check(
-        api.coreCompileModel(handles.core, model[0] as Handle, DEVICE, props.length / 2, compiled, ...props),
+        api.coreCompileModel(
+          handles.core,
+          model[0] as Handle,
+          DEVICE,
+          props.length / 2,
+          compiled,
+          ...props,
+        ),
         `compiling ${xml} for ${DEVICE}`,
         'E_BACKEND',
       );
@@ -186,7 +232,11 @@ export async function openOpenVinoCSession(manifest: ModelManifest, threads: num
       api.modelFree(model[0] as Handle);
     }
     const request: [Handle | null] = [null];
-    api.check(api.compiledModelCreateInferRequest(handles.compiled, request), 'creating an infer request', 'E_BACKEND');
+    api.check(
+      api.compiledModelCreateInferRequest(handles.compiled, request),
+      'creating an infer request',
+      'E_BACKEND',
+    );
     handles.request = request[0] as Handle;
   } catch (err) {
     if (handles.compiled) api.compiledModelFree(handles.compiled);

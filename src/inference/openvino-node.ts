@@ -21,7 +21,11 @@ interface OvCompiledModel {
 }
 interface OvCore {
   readModel(xml: string, bin?: string): Promise<unknown>;
-  compileModel(model: unknown, device: string, config: Record<string, string | number>): Promise<OvCompiledModel>;
+  compileModel(
+    model: unknown,
+    device: string,
+    config: Record<string, string | number>,
+  ): Promise<OvCompiledModel>;
   getVersions(device: string): Record<string, { buildNumber: string; description: string }>;
 }
 export interface OpenVinoNodeAddon {
@@ -83,10 +87,16 @@ class OpenVinoNodeSession implements InferenceSession {
   }
 
   run(batch: Float32Array, batchSize: number): Promise<Float32Array> {
-    if (this.#closed) return Promise.reject(new AviaryError('E_INFERENCE', 'run() on a closed OpenVINO session'));
+    if (this.#closed)
+      return Promise.reject(new AviaryError('E_INFERENCE', 'run() on a closed OpenVINO session'));
     const sampleSize = this.#inputDims[0] * this.#inputDims[1] * this.#inputDims[2];
     if (!Number.isInteger(batchSize) || batchSize < 1 || batch.length !== batchSize * sampleSize) {
-      return Promise.reject(new AviaryError('E_INFERENCE', `batch has ${batch.length} values, ${batchSize} windows need ${batchSize * sampleSize}`));
+      return Promise.reject(
+        new AviaryError(
+          'E_INFERENCE',
+          `batch has ${batch.length} values, ${batchSize} windows need ${batchSize * sampleSize}`,
+        ),
+      );
     }
     const result = this.#queue.then(async () => {
       // The Tensor wraps `batch` without copying; it stays referenced until inferAsync settles.
@@ -95,12 +105,18 @@ class OpenVinoNodeSession implements InferenceSession {
       try {
         outputs = await this.#request.inferAsync({ [this.#inputName]: input });
       } catch (err) {
-        throw new AviaryError('E_INFERENCE', `OpenVINO inference failed: ${(err as Error).message}`);
+        throw new AviaryError(
+          'E_INFERENCE',
+          `OpenVINO inference failed: ${(err as Error).message}`,
+        );
       }
       const out = Object.values(outputs)[0];
       const shape = out.getShape();
       if (shape.length !== 2 || shape[0] !== batchSize || shape[1] !== this.nClasses) {
-        throw new AviaryError('E_INFERENCE', `model output has shape [${shape.join(', ')}], expected [${batchSize}, ${this.nClasses}]`);
+        throw new AviaryError(
+          'E_INFERENCE',
+          `model output has shape [${shape.join(', ')}], expected [${batchSize}, ${this.nClasses}]`,
+        );
       }
       return Float32Array.from(out.getData());
     });
@@ -114,9 +130,17 @@ class OpenVinoNodeSession implements InferenceSession {
   }
 }
 
-export async function openOpenVinoNodeSession(addon: OpenVinoNodeAddon, manifest: ModelManifest, threads: number): Promise<InferenceSession> {
+export async function openOpenVinoNodeSession(
+  addon: OpenVinoNodeAddon,
+  manifest: ModelManifest,
+  threads: number,
+): Promise<InferenceSession> {
   const xml = manifest.files.openvino;
-  if (!xml) throw new AviaryError('E_MODEL_FILE', `model ${manifest.name} has no OpenVINO IR (files.openvino)`);
+  if (!xml)
+    throw new AviaryError(
+      'E_MODEL_FILE',
+      `model ${manifest.name} has no OpenVINO IR (files.openvino)`,
+    );
   const core = new addon.Core();
   let model: unknown;
   try {
@@ -129,6 +153,9 @@ export async function openOpenVinoNodeSession(addon: OpenVinoNodeAddon, manifest
     const compiled = await core.compileModel(model, 'CPU', config);
     return new OpenVinoNodeSession(addon, compiled.createInferRequest(), manifest);
   } catch (err) {
-    throw new AviaryError('E_BACKEND', `OpenVINO cannot compile ${xml} for CPU: ${(err as Error).message}`);
+    throw new AviaryError(
+      'E_BACKEND',
+      `OpenVINO cannot compile ${xml} for CPU: ${(err as Error).message}`,
+    );
   }
 }

@@ -24,7 +24,11 @@ export interface TinyIo {
 
 /** Null (with the reason) when the fixture written by train/scripts/make_tiny_model.py is absent. */
 export function tinyModelMissing(): string | null {
-  if (existsSync(path.join(tinyModelDir, 'manifest.json')) && existsSync(path.join(fixtureDir, 'tiny_b0_io.json'))) return null;
+  if (
+    existsSync(path.join(tinyModelDir, 'manifest.json')) &&
+    existsSync(path.join(fixtureDir, 'tiny_b0_io.json'))
+  )
+    return null;
   return `tiny model fixture not found in ${fixtureDir}; run train/scripts/make_tiny_model.py`;
 }
 
@@ -39,13 +43,18 @@ function flat(value: unknown): number[] {
 
 /** The fixture's inputs and PyTorch logits, checked against the manifest's shapes. */
 export function loadTinyIo(manifest: ModelManifest): TinyIo {
-  const raw = JSON.parse(readFileSync(path.join(fixtureDir, 'tiny_b0_io.json'), 'utf8')) as Record<string, unknown>;
+  const raw = JSON.parse(readFileSync(path.join(fixtureDir, 'tiny_b0_io.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   const inputs = Float32Array.from(flat(raw.inputs));
   const logits = Float64Array.from(flat(raw.logits));
   const [, channels, nMels, nFrames] = manifest.input.shape;
   const batchSize = inputs.length / (channels * nMels * nFrames);
   if (!Number.isInteger(batchSize) || logits.length !== batchSize * manifest.labels.length) {
-    throw new Error(`tiny_b0_io.json: ${inputs.length} inputs and ${logits.length} logits do not fit the manifest's shapes`);
+    throw new Error(
+      `tiny_b0_io.json: ${inputs.length} inputs and ${logits.length} logits do not fit the manifest's shapes`,
+    );
   }
   return { batchSize, inputs, logits };
 }
@@ -53,7 +62,9 @@ export function loadTinyIo(manifest: ModelManifest): TinyIo {
 /** Null when the OpenVINO C library can be found, else why not and how to get it. */
 export async function openVinoCMissing(): Promise<string | null> {
   const location = await locateOpenVinoC();
-  return location.libraryPath ? null : `libopenvino_c not found (${location.searched.join(', ')}); run \`make train-setup\``;
+  return location.libraryPath
+    ? null
+    : `libopenvino_c not found (${location.searched.join(', ')}); run \`make train-setup\``;
 }
 
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {

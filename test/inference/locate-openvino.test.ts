@@ -3,7 +3,11 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { findLibraryIn, locateOpenVinoC, OPENVINO_LIB_ENV } from '../../src/inference/locate-openvino.js';
+import {
+  findLibraryIn,
+  locateOpenVinoC,
+  OPENVINO_LIB_ENV,
+} from '../../src/inference/locate-openvino.js';
 
 function folderWith(names: string[]): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'aviary-ov-'));
@@ -12,7 +16,12 @@ function folderWith(names: string[]): string {
 }
 
 test('a folder with several versioned C libraries yields the newest, and the bare name wins', () => {
-  const versioned = folderWith(['libopenvino.so.2641', 'libopenvino_c.so.2541', 'libopenvino_c.so.2641', 'libopenvino_c.so.2641.txt']);
+  const versioned = folderWith([
+    'libopenvino.so.2641',
+    'libopenvino_c.so.2541',
+    'libopenvino_c.so.2641',
+    'libopenvino_c.so.2641.txt',
+  ]);
   const bare = folderWith(['libopenvino_c.so.2641', 'libopenvino_c.so']);
   try {
     assert.equal(findLibraryIn(versioned), path.join(versioned, 'libopenvino_c.so.2641'));
@@ -51,7 +60,10 @@ test('a wrong AVIARY_OPENVINO_LIB is reported, not bypassed by the other places'
 
 test('without the variable the repository .venv is searched first', async () => {
   const found = await locateOpenVinoC({});
-  assert.match(found.searched[0], /\.venv[\\/]lib[\\/]python3[^\\/]*[\\/]site-packages[\\/]openvino[\\/]libs$/);
+  assert.match(
+    found.searched[0],
+    /\.venv[\\/]lib[\\/]python3[^\\/]*[\\/]site-packages[\\/]openvino[\\/]libs$/,
+  );
   assert.equal(found.fromEnv, false);
   if (found.libraryPath) assert.match(path.basename(found.libraryPath), /^libopenvino_c/);
 });
