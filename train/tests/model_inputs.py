@@ -77,7 +77,9 @@ def spread_gains(model: torch.nn.Module, seed: int = 0) -> None:
                 module.gain.copy_(0.5 + torch.rand(module.gain.shape, generator=generator))
 
 
-def widen_classifier(model: torch.nn.Module, x: torch.Tensor, seed: int = 0, peak: float = 3.0) -> None:
+def widen_classifier(
+    model: torch.nn.Module, x: torch.Tensor, seed: int = 0, peak: float = 3.0
+) -> None:
     """Redraws the classifier weights so that the largest logit on ``x`` has magnitude ``peak``.
 
     Random-init heads give logits near 0.001; an export difference bound only means something

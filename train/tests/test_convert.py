@@ -16,12 +16,15 @@ def test_standardized_weight_matches_a_hand_computed_example():
         conv.gain.copy_(torch.tensor([2.0, 3.0]).reshape(2, 1, 1, 1))
     # Row 0: mean 2.5, population variance 1.25, times gain 2 * scale 1/2.
     # Row 1: mean 2, population variance 12, times gain 3 * scale 1/2.
-    expected = torch.tensor(
-        [
-            [-1.5, -0.5, 0.5, 1.5],
-            [-2.0 * 1.5, -2.0 * 1.5, -2.0 * 1.5, 6.0 * 1.5],
-        ]
-    ) / torch.tensor([[1.25 + 1e-6], [12.0 + 1e-6]]).sqrt()
+    expected = (
+        torch.tensor(
+            [
+                [-1.5, -0.5, 0.5, 1.5],
+                [-2.0 * 1.5, -2.0 * 1.5, -2.0 * 1.5, 6.0 * 1.5],
+            ]
+        )
+        / torch.tensor([[1.25 + 1e-6], [12.0 + 1e-6]]).sqrt()
+    )
     assert torch.allclose(standardized_weight(conv).reshape(2, 4), expected, atol=1e-6)
     assert expected[0, 3].item() == pytest.approx(1.3416402, abs=1e-6)
     assert expected[1, 3].item() == pytest.approx(2.5980762, abs=1e-6)
@@ -64,7 +67,9 @@ def test_folding_the_full_teacher_architecture_keeps_its_logits():
 
 def test_folding_a_model_without_std_convs_changes_nothing():
     torch.manual_seed(2)
-    model = create_model("efficientnet_b0", 3, channel_multiplier=0.25, depth_multiplier=0.25).eval()
+    model = create_model(
+        "efficientnet_b0", 3, channel_multiplier=0.25, depth_multiplier=0.25
+    ).eval()
     types_before = [type(m) for m in model.modules()]
     x = torch.from_numpy(model_inputs(2, 32, 64, seed=2))
     with torch.no_grad():
