@@ -41,19 +41,29 @@ function flat(value: unknown): number[] {
   return Array.isArray(value) ? value.flatMap(flat) : [value as number];
 }
 
-/** The fixture's inputs and PyTorch logits, checked against the manifest's shapes. */
+/**
+ * The fixture's inputs and the PyTorch logits of `manifest`'s model on them, checked against
+ * the manifest's shapes. The file (make_tiny_model.py) holds one flat `input` and, per model
+ * name, its `labels` and nested `logits`.
+ */
 export function loadTinyIo(manifest: ModelManifest): TinyIo {
-  const raw = JSON.parse(readFileSync(path.join(fixtureDir, 'tiny_b0_io.json'), 'utf8')) as Record<
-    string,
-    unknown
-  >;
-  const inputs = Float32Array.from(flat(raw.inputs));
-  const logits = Float64Array.from(flat(raw.logits));
+  const file = path.join(fixtureDir, 'tiny_b0_io.json');
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as {
+    input: number[];
+    models: Record<string, { labels: string[]; logits: number[][] }>;
+  };
+  const expected = raw.models?.[manifest.name];
+  if (!expected) throw new Error(`${file} has no logits for ${manifest.name}`);
+  if (expected.labels.join() !== manifest.labels.join()) {
+    throw new Error(`${file}: labels of ${manifest.name} differ from its manifest`);
+  }
+  const inputs = Float32Array.from(raw.input);
+  const logits = Float64Array.from(flat(expected.logits));
   const [, channels, nMels, nFrames] = manifest.input.shape;
   const batchSize = inputs.length / (channels * nMels * nFrames);
   if (!Number.isInteger(batchSize) || logits.length !== batchSize * manifest.labels.length) {
     throw new Error(
-      `tiny_b0_io.json: ${inputs.length} inputs and ${logits.length} logits do not fit the manifest's shapes`,
+      `${file}: ${inputs.length} inputs and ${logits.length} logits do not fit the manifest`,
     );
   }
   return { batchSize, inputs, logits };
