@@ -164,9 +164,9 @@ def train_model(
             optimizer.step()
             schedule.step()
             n = len(idx)
-            sums["loss"] += float(loss) * n
-            sums["focal"] += float(focal) * n
-            sums["distill"] += float(distill) * n
+            sums["loss"] += float(loss.detach()) * n
+            sums["focal"] += float(focal.detach()) * n
+            sums["distill"] += float(distill.detach()) * n
         seconds = time.perf_counter() - epoch_start
         val_logits = predict(model, frontend, val_waves)
         val_auc, _ = macro_roc_auc(val_targets, val_logits)
