@@ -13,6 +13,7 @@ machine's AMD EPYC does), which alone moves logits by ~1e-2. The check therefore
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import math
 import warnings
@@ -27,6 +28,7 @@ import timm
 import torch
 
 from .convert import fold_scaled_std_convs
+from .frontend import FrontendConfig
 
 __all__ = [
     "MANIFEST_SCHEMA",
@@ -44,32 +46,18 @@ ONNX_OPSET = 17
 ONNX_FILE = "model.onnx"
 OPENVINO_FILE = "model.xml"
 
-FRONTEND_FIELDS = (
-    "sample_rate", "window_sec", "context_sec", "n_fft", "win_length", "hop_length", "window",
-    "center", "pad_mode", "n_mels", "f_min", "f_max", "mel_scale", "mel_norm", "power", "to_db",
-    "amin", "top_db", "normalize",
-)  # fmt: skip
+# The manifest's front-end fields, in docs/manifest.md's order.
+FRONTEND_FIELDS = tuple(f.name for f in dataclasses.fields(FrontendConfig))
 
 
 def frontend_input_shape(frontend: dict) -> tuple[int, int]:
     """``(n_mels, n_frames)`` of the spectrogram that ``frontend`` (manifest fields) produces.
 
-    Same arithmetic as the TypeScript side (src/features/frontend-config.ts): the input has
-    ``round((window_sec + 2 context_sec) sample_rate)`` samples, rounded half up like JS
-    ``Math.round``; centring pads ``n_fft // 2`` on each side.
+    Validates ``frontend`` with ``FrontendConfig.from_dict`` (``ValueError`` naming the field);
+    the frame count is the one the TypeScript side computes (src/features/frontend-config.ts).
     """
-    missing = [f for f in FRONTEND_FIELDS if f not in frontend]
-    if missing:
-        raise ValueError(f"frontend lacks {', '.join(missing)} (see docs/manifest.md)")
-    n_samples = math.floor(
-        (frontend["window_sec"] + 2 * frontend["context_sec"]) * frontend["sample_rate"] + 0.5
-    )
-    padded = n_samples + 2 * (frontend["n_fft"] // 2) if frontend["center"] else n_samples
-    if padded < frontend["n_fft"]:
-        raise ValueError(
-            f"a window of {n_samples} samples is shorter than n_fft {frontend['n_fft']}"
-        )
-    return int(frontend["n_mels"]), 1 + (padded - frontend["n_fft"]) // frontend["hop_length"]
+    cfg = FrontendConfig.from_dict(frontend)
+    return cfg.n_mels, cfg.n_frames()
 
 
 def _check_arguments(labels: list[str], out_dir: Path, name: str, role: str, weight: float) -> None:
@@ -201,7 +189,7 @@ def export_model(
         "output": {"name": OUTPUT_NAME, "kind": "logits"},
         "labels": list(labels),
         "weight": float(weight),
-        "frontend": {field: frontend[field] for field in FRONTEND_FIELDS},
+        "frontend": FrontendConfig.from_dict(frontend).to_dict(),
         "training": {
             **(training_info or {}),
             "export_check": results,
