@@ -62,7 +62,9 @@ def focal_loss(
     return _reduce(loss, reduction)
 
 
-def kd_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor, temperature: float = 2.0) -> torch.Tensor:
+def kd_loss(
+    student_logits: torch.Tensor, teacher_logits: torch.Tensor, temperature: float = 2.0
+) -> torch.Tensor:
     """Logit distillation (Hinton et al. 2015) adapted to independent sigmoid classes.
 
     A softmax over classes would make the classes compete, which a multi-label head does not
@@ -118,7 +120,9 @@ def dkd_loss(
     return t * t * (alpha * tckd + beta * nckd)
 
 
-def mld_loss(student_logits: torch.Tensor, teacher_logits: torch.Tensor, eps: float = 1e-7) -> torch.Tensor:
+def mld_loss(
+    student_logits: torch.Tensor, teacher_logits: torch.Tensor, eps: float = 1e-7
+) -> torch.Tensor:
     """Multi-label distillation: per-class Bernoulli KL, positive and negative parts summed.
 
     With ``p_t = clamp(σ(z_t), eps, 1 - eps)`` and ``p_s = clamp(σ(z_s), eps, 1 - eps)``:
@@ -158,4 +162,6 @@ def distillation_loss(
 ) -> torch.Tensor:
     """``focal_weight · focal_loss(student, targets) + mld_ramp(epoch, warmup) · mld_loss``."""
     focal = focal_loss(student_logits, targets, alpha=alpha, gamma=gamma)
-    return focal_weight * focal + mld_ramp(epoch, warmup_epochs) * mld_loss(student_logits, teacher_logits, eps)
+    return focal_weight * focal + mld_ramp(epoch, warmup_epochs) * mld_loss(
+        student_logits, teacher_logits, eps
+    )
