@@ -34,7 +34,7 @@ export class ProgressReporter {
     this.#intervalMs = opts.intervalMs ?? 10_000;
     const tty = Boolean(stream.isTTY) && !process.env.CI;
     this.#plain = !opts.quiet && !tty;
-    this.#spinner = !opts.quiet && tty ? ora({ stream, text: 'starting' }).start() : null;
+    this.#spinner = !opts.quiet && tty ? ora({ stream, text: 'starting', discardStdin: false }).start() : null;
   }
 
   update(state: ProgressState, force = false): void {
