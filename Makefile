@@ -8,7 +8,7 @@ OUTPUT ?= submission
 BACKEND ?= auto
 export ONNXRUNTIME_NODE_INSTALL_CUDA := skip
 
-.PHONY: setup node-setup train-setup build submit audit test test-node test-python bench bundle clean
+.PHONY: setup node-setup train-setup build submit audit models test test-node test-python train export-models fixtures clean
 
 setup: node-setup train-setup
 
@@ -42,6 +42,22 @@ test-node: node-setup
 
 test-python: train-setup
 	$(VPY) -m pytest -q train/tests
+
+models: setup build
+	node dist/src/cli.js models --check
+
+# The model side: teacher, ablation, four students and docs/results.md (resumes finished runs),
+# then the fold + export + checks into models/.
+train: train-setup
+	$(VPY) train/scripts/recipe.py
+
+export-models: train-setup
+	$(VPY) train/scripts/export_models.py
+
+# Regenerates the committed test fixtures (front-end parity cases, tiny test models).
+fixtures: train-setup
+	$(VPY) train/scripts/make_fixtures.py
+	$(VPY) train/scripts/make_tiny_model.py
 
 clean:
 	rm -rf dist
