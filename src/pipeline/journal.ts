@@ -46,6 +46,7 @@ export async function fileIdentity(file: string): Promise<[string, number, numbe
 export class Journal {
   readonly path: string;
   #handle: FileHandle | null = null;
+  #queue: Promise<void> = Promise.resolve();
 
   private constructor(file: string) {
     this.path = file;
@@ -89,18 +90,29 @@ export class Journal {
     return done;
   }
 
-  async append(entry: JournalEntry): Promise<void> {
-    if (!this.#handle) this.#handle = await open(this.path, 'a');
+  /**
+   * Appends one entry and syncs it to disk. Appends are chained: the workers' loops call this
+   * concurrently, and two first calls racing to open the file would each open a handle and leak
+   * one.
+   */
+  append(entry: JournalEntry): Promise<void> {
     const line: JournalLine = {
       ...entry,
       probs: Buffer.from(entry.probs.buffer, entry.probs.byteOffset, entry.probs.byteLength).toString('base64'),
     };
-    // A leading newline closes any line torn by an earlier kill, so this one always parses.
-    await this.#handle.write(`\n${JSON.stringify(line)}\n`);
-    await this.#handle.datasync();
+    const write = this.#queue.then(async () => {
+      this.#handle ??= await open(this.path, 'a');
+      // A leading newline closes any line torn by an earlier kill, so this one always parses.
+      await this.#handle.write(`\n${JSON.stringify(line)}\n`);
+      await this.#handle.datasync();
+    });
+    // A failed append is reported to its caller; the chain goes on for the next one.
+    this.#queue = write.catch(() => undefined);
+    return write;
   }
 
   async close(): Promise<void> {
+    await this.#queue;
     await this.#handle?.close();
     this.#handle = null;
   }
