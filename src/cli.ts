@@ -86,6 +86,25 @@ function buildProgram(): Command {
     process.exitCode = await auditCommand(opts);
   });
 
+  scoringOptions(
+    program
+      .command('bench')
+      .description('measure the pipeline against model-only, front-end, Python and backend baselines in one run')
+      .option('--soundscapes <dir>', 'folder holding the bench recordings (default: ../shared/data/soundscapes)')
+      .option('--min-minutes <m>', 'repeat the bench list until the run holds this much audio', positiveNumber, 10)
+      .option('--project <n>', 'soundscapes in the projection', positiveInt, 1100)
+      .option('--minutes <m>', 'minutes per soundscape in the projection', positiveNumber, 4)
+      .option('--no-python', 'skip the Python reference pipeline')
+      .option('--no-backends', 'skip the model-only run on the other backend')
+      .option('--memory <minutes>', 'also score concatenated recordings of these lengths, each in its own process (e.g. 4,60,720)', (v: string) =>
+        list(v).map((x) => positiveNumber(x)),
+      )
+      .option('--json <file>', 'also write the bench as JSON'),
+  ).action(async (opts) => {
+    const { benchCommand } = await import('./commands/bench.js');
+    process.exitCode = await benchCommand(opts);
+  });
+
   program
     .command('spectrogram')
     .description("write the exact input tensors a model gets for each window of a file, as .npy")

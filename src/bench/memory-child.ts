@@ -1,0 +1,72 @@
+/**
+ * A child process for the long-recording memory probe: one `runSubmit` and nothing else, so the
+ * process's RSS high-water mark (getrusage's ru_maxrss, which covers the worker threads) is that
+ * run's alone. Reads its options as JSON from argv[2]; prints one JSON line.
+ */
+import { performance } from 'node:perf_hooks';
+import { describeError } from '../errors.js';
+import type { BackendChoice } from '../inference/backend.js';
+import { runSubmit } from '../pipeline/submit.js';
+
+export interface MemoryChildOptions {
+  input: string;
+  output: string;
+  modelsDir: string;
+  models?: string[];
+  backend: BackendChoice;
+  workers: number;
+  threadsPerWorker: number;
+  batchSize: number;
+}
+
+export interface MemoryChildResult {
+  ok: boolean;
+  /** RSS before anything was loaded, MiB. */
+  startRssMb: number;
+  maxRssMb: number;
+  wallSec: number;
+  audioSec: number;
+  rows: number;
+  failures: string[];
+}
+
+async function main(): Promise<void> {
+  const o = JSON.parse(process.argv[2]) as MemoryChildOptions;
+  const startRssMb = process.memoryUsage().rss / 2 ** 20;
+  const t0 = performance.now();
+  const result: MemoryChildResult = { ok: false, startRssMb, maxRssMb: 0, wallSec: 0, audioSec: 0, rows: 0, failures: [] };
+  try {
+    const report = await runSubmit(
+      {
+        input: o.input,
+        output: o.output,
+        modelsDir: o.modelsDir,
+        models: o.models,
+        backend: o.backend,
+        workers: o.workers,
+        threadsPerWorker: o.threadsPerWorker,
+        batchSize: o.batchSize,
+        windowSec: 5,
+        hopSec: 5,
+        smoothing: 1,
+        ensembleMode: 'mean',
+        timeLimitMin: 1e9,
+        fileTimeoutSec: 3 * 3600,
+        strict: false,
+        quiet: true,
+      },
+      () => undefined,
+    );
+    result.ok = report.failures.length === 0;
+    result.audioSec = report.audioSec;
+    result.rows = report.rows;
+    result.failures = report.failures.map((f) => `${f.code}: ${f.message}`);
+  } catch (err) {
+    result.failures.push(describeError(err));
+  }
+  result.wallSec = (performance.now() - t0) / 1000;
+  result.maxRssMb = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+await main();
