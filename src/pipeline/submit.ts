@@ -19,12 +19,13 @@ import { alignModels, readLabelOrder } from '../output/labels.js';
 import { writeRunInfo } from '../output/run-info.js';
 import { smoothWindows } from '../output/smoothing.js';
 import { writeSubmission } from '../output/submission-csv.js';
-import { ScoringPool } from '../pool/scoring-pool.js';
+import { PoolStats, ScoringPool } from '../pool/scoring-pool.js';
 import { ScoreResult } from '../pool/protocol.js';
 import { ProgressReporter } from './progress.js';
 import { planWithinLimit } from './time-budget.js';
 import { StageTotals, addTimings, emptyTotals } from './stage-totals.js';
 import { Journal, fileIdentity, runSignature } from './journal.js';
+import { Deadline, countCostMs, countWindowEnds, fallbackRow, repeatRow } from './deadline.js';
 
 export interface SubmitOptions {
   input: string;
@@ -61,6 +62,9 @@ export interface SubmitReport {
   failures: FileFailure[];
   /** Recordings taken from the journal of an earlier, interrupted run. */
   resumed: number;
+  /** Recordings not scored before the time limit: their rows hold the fallback (deadline.ts). */
+  fallbackFiles: string[];
+  pool: PoolStats;
   droppedModels: string[];
   backend: string;
   wallMs: number;
@@ -152,6 +156,12 @@ export async function runSubmit(opts: SubmitOptions, log: (line: string) => void
   });
   const journal = await Journal.open(opts.output, signature);
   const done = await journal.load();
+  const deadline = new Deadline(opts.timeLimitMin * 60_000, started);
+  const countCost = files.map((f, i) => countCostMs(f, sizes[i]));
+  let countCostLeft = countCost.reduce((sum, c, i) => (done.has(files[i]) ? sum : sum + c), 0);
+  // Files not scored before the deadline (never dispatched, or abandoned in flight).
+  const late: number[] = [];
+  const stopInFlight = new AbortController();
 
   const pool = new ScoringPool(
     { models, backend: opts.backend, threadsPerWorker: threads, batchSize: opts.batchSize, windowSec: opts.windowSec, hopSec: opts.hopSec },
@@ -227,8 +237,17 @@ export async function runSubmit(opts: SubmitOptions, log: (line: string) => void
         continue;
       }
       if (opts.signal?.aborted) break;
-      const outcome = await pool.score({ file, models: active });
+      if (deadline.dispatchClosed(performance.now(), countCostLeft)) {
+        late.push(index);
+        continue;
+      }
+      const outcome = await pool.score({ file, models: active }, stopInFlight.signal);
       if (opts.signal?.aborted) break;
+      if (!outcome.ok && outcome.code === 'E_INTERRUPTED') {
+        late.push(index);
+        continue;
+      }
+      countCostLeft -= countCost[index];
       if (outcome.ok) {
         try {
           const entry = accept(outcome.result, index);
@@ -251,9 +270,15 @@ export async function runSubmit(opts: SubmitOptions, log: (line: string) => void
   };
   const onAbort = () => void pool.close();
   opts.signal?.addEventListener('abort', onAbort);
+  let poolStats: PoolStats = pool.stats;
+  const watch = setInterval(() => {
+    if (deadline.inFlightExpired(performance.now(), countCostLeft)) stopInFlight.abort();
+  }, 50);
   try {
     await Promise.all(Array.from({ length: workers }, runOne));
+    poolStats = await pool.settledStats();
   } finally {
+    clearInterval(watch);
     opts.signal?.removeEventListener('abort', onAbort);
     await pool.close();
     await journal.close();
@@ -268,10 +293,32 @@ export async function runSubmit(opts: SubmitOptions, log: (line: string) => void
   }
   if (resumed > 0) log(`resumed: ${resumed} recordings taken from ${journal.path}`);
   progress.stop(`${filesDone} files, ${windowsDone} windows scored`);
+  log(
+    `pool: ${poolStats.threads} of ${poolStats.size} workers at the end; ${poolStats.started - poolStats.size} started ` +
+      `to replace ${poolStats.crashes} crashed and ${poolStats.timeouts} timed-out attempts`,
+  );
+
+  const fallback = new Map<string, ScoredFile>();
+  const fallbackValue = fallbackRow([...scored.values()].map((s) => s.probs), labels.length);
+  if (late.length > 0) {
+    log(
+      `time limit: ${late.length} recordings not scored within ${opts.timeLimitMin} min get fallback rows ` +
+        `(per-label mean of the ${windowsDone} windows scored${windowsDone === 0 ? ': none, so 0' : ''})`,
+    );
+    for (const index of late.sort((a, b) => a - b)) {
+      try {
+        const endSeconds = await countWindowEnds(files[index], opts.windowSec, opts.hopSec);
+        const probs = repeatRow(fallbackValue, endSeconds.length);
+        fallback.set(files[index], { stem: fileStem(files[index]), endSeconds, probs });
+      } catch (err) {
+        failures.push({ file: files[index], code: (err as AviaryError).code ?? 'E_DECODE', message: (err as Error).message });
+      }
+    }
+  }
 
   const t0 = performance.now();
   const csvPath = path.join(opts.output, 'submission.csv');
-  const ordered = files.filter((f) => scored.has(f)).map((f) => scored.get(f)!);
+  const ordered = files.filter((f) => scored.has(f) || fallback.has(f)).map((f) => scored.get(f) ?? fallback.get(f)!);
   if (ordered.length === 0) {
     throw new AviaryError('E_NO_AUDIO', `none of the ${files.length} recordings could be scored`, 'see the failures above');
   }
@@ -283,6 +330,8 @@ export async function runSubmit(opts: SubmitOptions, log: (line: string) => void
     files: files.length,
     failures,
     resumed,
+    fallbackFiles: [...fallback.keys()],
+    pool: poolStats,
     droppedModels: dropped,
     backend,
     wallMs: performance.now() - started,
@@ -300,6 +349,14 @@ export async function runSubmit(opts: SubmitOptions, log: (line: string) => void
     models: models.map((m) => ({ name: m.name, architecture: m.architecture, weight: m.weight, dir: m.dir })),
     labels,
     droppedModels: dropped,
+    pool: poolStats,
+    timeLimit: {
+      limitMs: deadline.limitMs,
+      marginMs: deadline.marginMs,
+      fallbackRule: 'per-label mean of every window scored in this run, 0 when none was',
+      fallbackFiles: [...fallback.keys()],
+      fallbackValue: fallback.size > 0 ? Array.from(fallbackValue) : null,
+    },
     rows,
     files: files.length,
     failures,
