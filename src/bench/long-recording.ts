@@ -77,8 +77,9 @@ export async function probeLongRecording(
     const child = new URL('./memory-child.js', import.meta.url).pathname;
     const options: MemoryChildOptions = { ...opts, input, output: path.join(scratch, 'out') };
     let stdout: string;
+    let stderr: string;
     try {
-      ({ stdout } = await run(process.execPath, [child, JSON.stringify(options)], { maxBuffer: 1 << 24 }));
+      ({ stdout, stderr } = await run(process.execPath, [child, JSON.stringify(options)], { maxBuffer: 1 << 24 }));
     } catch (err) {
       // Killed (out of memory) or crashed: the reason is the result.
       const e = err as { code?: number | string; signal?: string; stderr?: string };
@@ -86,6 +87,9 @@ export async function probeLongRecording(
       return { ok: false, startRssMb: NaN, maxRssMb: NaN, wallSec: NaN, audioSec: 0, rows: 0, failures: [why], minutes, sampleRateHz, fileMb };
     }
     const result = JSON.parse(stdout.trim().split('\n').slice(-1)[0]) as MemoryChildResult;
+    // runSubmit's own error for "nothing scored" only says "see the failures above"; those are here.
+    const perFile = stderr.split('\n').filter((l) => l.startsWith('failed: '));
+    if (!result.ok) result.failures.unshift(...perFile.map((l) => l.slice('failed: '.length)));
     return { ...result, minutes, sampleRateHz, fileMb };
   } finally {
     await rm(scratch, { recursive: true, force: true });

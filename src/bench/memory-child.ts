@@ -55,7 +55,8 @@ async function main(): Promise<void> {
         strict: false,
         quiet: true,
       },
-      () => undefined,
+      // Log lines (and the per-file "failed:" lines, written even when quiet) go to stderr.
+      (line) => process.stderr.write(`${line}\n`),
     );
     result.ok = report.failures.length === 0;
     result.audioSec = report.audioSec;

@@ -28,7 +28,7 @@ export interface BenchReport {
   /** Lines that could not be measured, with the reason. */
   skipped: { name: string; reason: string }[];
   memory: { startRssMb: number; peakRssMb: number; long: LongRecordingResult[] };
-  threads: { budget: ThreadBudget; sampled: ThreadSample | null };
+  threads: { budget: ThreadBudget; sampled: ThreadSample | null; pipelineCoresObtained: number; loadAverageAtStart: number[] };
   projection: Projection;
 }
 
@@ -64,8 +64,13 @@ export function formatBench(r: BenchReport): string {
       `  sampled during the pipeline run: ${fixed(s.meanRunnable, 2)} runnable threads on average (max ${s.maxRunnable}), ` +
         `more than ${b.cores} in ${fixed(100 * s.overCoresShare, 0)}% of ${s.samples} samples; ` +
         `${s.busyThreads} threads used > 10% of a core, ${s.threadsSeen} threads existed`,
+      `  busy threads (share of a core): ${s.busyDetail.join(', ') || 'none'}`,
     );
   }
+  out.push(
+    `  the pipeline process got ${fixed(r.threads.pipelineCoresObtained, 2)} of ${b.cores} cores on average ` +
+      `(machine load average at its start: ${r.threads.loadAverageAtStart.map((v) => v.toFixed(2)).join(', ')})`,
+  );
   out.push(`memory: pipeline RSS high-water mark ${fixed(r.memory.peakRssMb, 0)} MB (process RSS ${fixed(r.memory.startRssMb, 0)} MB before it)`);
   for (const l of r.memory.long) {
     const what = l.ok

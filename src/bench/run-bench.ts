@@ -63,6 +63,8 @@ export async function runBench(o: BenchOptions, log: (line: string) => void): Pr
   try {
     log(`bench 1/5: pipeline (runSubmit) on ${input.links.length} recordings`);
     const startRssMb = process.memoryUsage().rss / 2 ** 20;
+    const loadAverage = os.loadavg();
+    const cpu0 = process.cpuUsage();
     const sampler = new ThreadSampler(cores);
     const pipe = await runSubmit(
       {
@@ -86,6 +88,7 @@ export async function runBench(o: BenchOptions, log: (line: string) => void): Pr
       log,
     );
     const sampled = sampler.stop();
+    const cpu = process.cpuUsage(cpu0);
     const peakRssMb = kbToMb(process.resourceUsage().maxRSS);
     if (pipe.failures.length > 0) {
       throw new AviaryError('E_DECODE', `the pipeline failed on ${pipe.failures.map((f) => `${f.file} (${f.message})`).join(', ')}`);
@@ -121,7 +124,7 @@ export async function runBench(o: BenchOptions, log: (line: string) => void): Pr
       perCore: false,
       ratio: 1,
       against: '(baseline)',
-      note: `of which ${floor.startupSec.toFixed(2)} s worker start and model compilation`,
+      note: `first worker ready (started, models compiled) after ${floor.startupSec.toFixed(2)} s`,
     });
     // The front-end's share of the pipeline's CPU: one thread's seconds over the pipeline's
     // wall × busy threads, scaled from one pass to the run's passes.
@@ -165,7 +168,7 @@ export async function runBench(o: BenchOptions, log: (line: string) => void): Pr
           perCore: false,
           ratio: ratio(alt.wallSec, floor.wallSec),
           against: floorName,
-          note: `of which ${alt.startupSec.toFixed(2)} s worker start and model compilation`,
+          note: `first worker ready (started, models compiled) after ${alt.startupSec.toFixed(2)} s`,
         });
       }
     }
@@ -223,7 +226,14 @@ export async function runBench(o: BenchOptions, log: (line: string) => void): Pr
       lines,
       skipped,
       memory: { startRssMb, peakRssMb, long },
-      threads: { budget: threadBudget(workers, threads, cores), sampled },
+      threads: {
+        budget: threadBudget(workers, threads, cores),
+        sampled,
+        // CPU time the process got per second of the pipeline's wall: below `cores` when other
+        // work on the machine takes its share.
+        pipelineCoresObtained: (cpu.user + cpu.system) / 1e6 / pipeSec,
+        loadAverageAtStart: loadAverage,
+      },
       projection: project(audioSec, pipeSec, workers * threads, o.soundscapes, o.minutesEach),
     };
   } finally {

@@ -16,6 +16,9 @@ export interface ThreadSample {
   overCoresShare: number;
   /** Threads that used more than 10% of a core over the sampled time. */
   busyThreads: number;
+  /** Those threads as `name: share of a core`, busiest first (names from /proc comm). */
+  busyDetail: string[];
+
   /** Threads seen at any time (OpenVINO and Node keep idle helpers). */
   threadsSeen: number;
 }
@@ -23,14 +26,22 @@ export interface ThreadSample {
 // Linux's USER_HZ: /proc reports CPU time in 1/100 s on every mainstream kernel build.
 const TICKS_PER_SEC = 100;
 
-function readThreads(): Map<number, { state: string; ticks: number }> {
-  const out = new Map<number, { state: string; ticks: number }>();
+interface ThreadStat {
+  name: string;
+  state: string;
+  ticks: number;
+}
+
+function readThreads(): Map<number, ThreadStat> {
+  const out = new Map<number, ThreadStat>();
   for (const name of readdirSync('/proc/self/task')) {
     try {
       const stat = readFileSync(`/proc/self/task/${name}/stat`, 'utf8');
       // The command name sits in parentheses and may hold spaces; the fields after it do not.
-      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(Number(name), { state: rest[0], ticks: Number(rest[11]) + Number(rest[12]) });
+      const close = stat.lastIndexOf(')');
+      const rest = stat.slice(close + 2).split(' ');
+      const comm = stat.slice(stat.indexOf('(') + 1, close);
+      out.set(Number(name), { name: comm, state: rest[0], ticks: Number(rest[11]) + Number(rest[12]) });
     } catch {
       // the thread ended between readdir and read
     }
@@ -43,6 +54,8 @@ export class ThreadSampler {
   readonly #timer: NodeJS.Timeout | null = null;
   readonly #first = new Map<number, number>();
   readonly #last = new Map<number, number>();
+  readonly #names = new Map<number, string>();
+
   readonly #startedAt = Date.now();
   #samples = 0;
   #runnableSum = 0;
@@ -62,6 +75,7 @@ export class ThreadSampler {
     for (const [tid, t] of threads) {
       if (!this.#first.has(tid)) this.#first.set(tid, t.ticks);
       this.#last.set(tid, t.ticks);
+      this.#names.set(tid, t.name);
       // The main thread is always running while it samples; it is not part of the count.
       if (t.state === 'R' && tid !== process.pid) runnable++;
     }
@@ -76,17 +90,19 @@ export class ThreadSampler {
     if (this.#timer) clearInterval(this.#timer);
     if (this.#samples === 0) return null;
     const elapsedSec = (Date.now() - this.#startedAt) / 1000;
-    let busy = 0;
+    const busy: [string, number][] = [];
     for (const [tid, first] of this.#first) {
-      const cpuSec = ((this.#last.get(tid) ?? first) - first) / TICKS_PER_SEC;
-      if (cpuSec > 0.1 * elapsedSec) busy++;
+      const share = ((this.#last.get(tid) ?? first) - first) / TICKS_PER_SEC / elapsedSec;
+      if (share > 0.1) busy.push([`${this.#names.get(tid)}${tid === process.pid ? ' (main)' : ''}`, share]);
     }
+    busy.sort((a, b) => b[1] - a[1]);
     return {
       samples: this.#samples,
       meanRunnable: this.#runnableSum / this.#samples,
       maxRunnable: this.#maxRunnable,
       overCoresShare: this.#over / this.#samples,
-      busyThreads: busy,
+      busyThreads: busy.length,
+      busyDetail: busy.map(([name, share]) => `${name}: ${share.toFixed(2)}`),
       threadsSeen: this.#first.size,
     };
   }
