@@ -34,7 +34,13 @@ export interface Projection {
  * linearly in audio length. Start-up (worker creation, model compilation) is counted once per
  * measured run and so is slightly over-projected; for 10 minutes measured it is a few percent.
  */
-export function project(audioSec: number, wallSec: number, coresUsed: number, soundscapes: number, minutesEach: number): Projection {
+export function project(
+  audioSec: number,
+  wallSec: number,
+  coresUsed: number,
+  soundscapes: number,
+  minutesEach: number,
+): Projection {
   const secPerAudioSec = audioSec > 0 ? wallSec / audioSec : NaN;
   const machineMin = (soundscapes * minutesEach * 60 * secPerAudioSec) / 60;
   return { soundscapes, minutesEach, machineMin, coreMin: machineMin * coresUsed };
@@ -49,13 +55,21 @@ export interface ThreadBudget {
   oversubscribed: boolean;
 }
 
-export function threadBudget(workers: number, threadsPerWorker: number, cores: number): ThreadBudget {
+export function threadBudget(
+  workers: number,
+  threadsPerWorker: number,
+  cores: number,
+): ThreadBudget {
   const busyThreads = workers * threadsPerWorker;
   return { workers, threadsPerWorker, busyThreads, cores, oversubscribed: busyThreads > cores };
 }
 
 /** Growth from `fromMb` to `toMb`, and whether it stays under `limitMb`. */
-export function memoryGrowth(fromMb: number, toMb: number, limitMb: number): { growthMb: number; withinLimit: boolean } {
+export function memoryGrowth(
+  fromMb: number,
+  toMb: number,
+  limitMb: number,
+): { growthMb: number; withinLimit: boolean } {
   const growthMb = toMb - fromMb;
   return { growthMb, withinLimit: growthMb < limitMb };
 }

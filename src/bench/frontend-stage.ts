@@ -35,7 +35,13 @@ export async function runFrontendStage(
   models: ModelManifest[],
   opts: { windowSec: number; hopSec: number },
 ): Promise<FrontendStageResult> {
-  const result: FrontendStageResult = { files: [], audioSec: 0, decodeSec: 0, resampleSec: 0, spectrogramSec: 0 };
+  const result: FrontendStageResult = {
+    files: [],
+    audioSec: 0,
+    decodeSec: 0,
+    resampleSec: 0,
+    spectrogramSec: 0,
+  };
   const spectrograms = new Map<string, MelSpectrogram>();
   const rates = [...new Set(models.map((m) => m.frontend.sampleRateHz))];
   for (const source of sources) {

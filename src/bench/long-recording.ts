@@ -35,16 +35,21 @@ export function wavHeader(nSamples: number, sampleRateHz: number): Buffer {
 }
 
 /** Writes `minutes` of `source`, repeated end to end, to `target`; returns the sample rate. */
-export async function writeLongWav(source: string, target: string, minutes: number): Promise<number> {
+export async function writeLongWav(
+  source: string,
+  target: string,
+  minutes: number,
+): Promise<number> {
   const decoded = await decodeAudioFile(source);
   const { samples } = mixToMono(decoded.channels);
   const pcm = Buffer.alloc(samples.length * 2);
-  for (let i = 0; i < samples.length; i++) pcm.writeInt16LE(Math.round(Math.max(-1, Math.min(1, samples[i])) * 32767), i * 2);
+  for (let i = 0; i < samples.length; i++)
+    pcm.writeInt16LE(Math.round(Math.max(-1, Math.min(1, samples[i])) * 32767), i * 2);
   const total = Math.round(minutes * 60 * decoded.sampleRateHz);
   const fh = await open(target, 'w');
   try {
     await fh.write(wavHeader(total, decoded.sampleRateHz));
-    for (let written = 0; written < total; ) {
+    for (let written = 0; written < total;) {
       const n = Math.min(samples.length, total - written);
       await fh.write(pcm, 0, n * 2);
       written += n;
@@ -79,12 +84,25 @@ export async function probeLongRecording(
     let stdout: string;
     let stderr: string;
     try {
-      ({ stdout, stderr } = await run(process.execPath, [child, JSON.stringify(options)], { maxBuffer: 1 << 24 }));
+      ({ stdout, stderr } = await run(process.execPath, [child, JSON.stringify(options)], {
+        maxBuffer: 1 << 24,
+      }));
     } catch (err) {
       // Killed (out of memory) or crashed: the reason is the result.
       const e = err as { code?: number | string; signal?: string; stderr?: string };
       const why = `child exited with ${e.signal ?? e.code}: ${(e.stderr ?? '').trim().split('\n').slice(-1)[0]}`;
-      return { ok: false, startRssMb: NaN, maxRssMb: NaN, wallSec: NaN, audioSec: 0, rows: 0, failures: [why], minutes, sampleRateHz, fileMb };
+      return {
+        ok: false,
+        startRssMb: NaN,
+        maxRssMb: NaN,
+        wallSec: NaN,
+        audioSec: 0,
+        rows: 0,
+        failures: [why],
+        minutes,
+        sampleRateHz,
+        fileMb,
+      };
     }
     const result = JSON.parse(stdout.trim().split('\n').slice(-1)[0]) as MemoryChildResult;
     // runSubmit's own error for "nothing scored" only says "see the failures above"; those are here.

@@ -34,7 +34,15 @@ async function main(): Promise<void> {
   const o = JSON.parse(process.argv[2]) as MemoryChildOptions;
   const startRssMb = process.memoryUsage().rss / 2 ** 20;
   const t0 = performance.now();
-  const result: MemoryChildResult = { ok: false, startRssMb, maxRssMb: 0, wallSec: 0, audioSec: 0, rows: 0, failures: [] };
+  const result: MemoryChildResult = {
+    ok: false,
+    startRssMb,
+    maxRssMb: 0,
+    wallSec: 0,
+    audioSec: 0,
+    rows: 0,
+    failures: [],
+  };
   try {
     const report = await runSubmit(
       {

@@ -16,9 +16,15 @@ const port = parentPort!;
 async function start(): Promise<InferenceSession[]> {
   const t0 = performance.now();
   const sessions = await Promise.all(
-    init.models.map((m) => openSession(m, { backend: init.backend, threads: init.threadsPerWorker })),
+    init.models.map((m) =>
+      openSession(m, { backend: init.backend, threads: init.threadsPerWorker }),
+    ),
   );
-  const reply: ModelOnlyReply = { type: 'ready', backend: sessions[0]?.backend ?? 'none', compileMs: performance.now() - t0 };
+  const reply: ModelOnlyReply = {
+    type: 'ready',
+    backend: sessions[0]?.backend ?? 'none',
+    compileMs: performance.now() - t0,
+  };
   port.postMessage(reply);
   return sessions;
 }
@@ -43,10 +49,14 @@ async function runTask(sessions: InferenceSession[], task: ModelOnlyTask): Promi
 }
 
 const ready = start();
-ready.catch((err: Error) => port.postMessage({ type: 'failed', message: err.message } satisfies ModelOnlyReply));
+ready.catch((err: Error) =>
+  port.postMessage({ type: 'failed', message: err.message } satisfies ModelOnlyReply),
+);
 port.on('message', (task: ModelOnlyTask) => {
   ready
     .then((sessions) => runTask(sessions, task))
     .then((reply) => port.postMessage(reply))
-    .catch((err: Error) => port.postMessage({ type: 'failed', message: err.message } satisfies ModelOnlyReply));
+    .catch((err: Error) =>
+      port.postMessage({ type: 'failed', message: err.message } satisfies ModelOnlyReply),
+    );
 });

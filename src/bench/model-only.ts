@@ -39,7 +39,11 @@ export interface ModelOnlyResult {
 const WORKER_URL = new URL('./model-only-worker.js', import.meta.url);
 
 /** `order[k]` is the index in `files` of the k-th recording the pipeline scored. */
-export async function runModelOnly(files: PrecomputedFile[], order: number[], opts: ModelOnlyOptions): Promise<ModelOnlyResult> {
+export async function runModelOnly(
+  files: PrecomputedFile[],
+  order: number[],
+  opts: ModelOnlyOptions,
+): Promise<ModelOnlyResult> {
   const started = performance.now();
   const init: ModelOnlyInit = {
     models: opts.models,
@@ -48,7 +52,10 @@ export async function runModelOnly(files: PrecomputedFile[], order: number[], op
     batchSize: opts.batchSize,
     files: files.map((f) => ({ nWindows: f.nWindows, images: f.images })),
   };
-  const workers = Array.from({ length: opts.workers }, () => new Worker(WORKER_URL, { workerData: init }));
+  const workers = Array.from(
+    { length: opts.workers },
+    () => new Worker(WORKER_URL, { workerData: init }),
+  );
   const inferenceSec: Record<string, number> = {};
   let backend = 'none';
   let startupSec = NaN;
@@ -57,7 +64,8 @@ export async function runModelOnly(files: PrecomputedFile[], order: number[], op
   let wallSec = 0;
   try {
     await new Promise<void>((resolve, reject) => {
-      const fail = (why: string) => reject(new AviaryError('E_INFERENCE', `model-only bench worker: ${why}`));
+      const fail = (why: string) =>
+        reject(new AviaryError('E_INFERENCE', `model-only bench worker: ${why}`));
       const dispatch = (w: Worker) => {
         if (next < order.length) {
           w.postMessage({ taskIndex: next, fileIndex: order[next] });
@@ -76,7 +84,8 @@ export async function runModelOnly(files: PrecomputedFile[], order: number[], op
             if (Number.isNaN(startupSec)) startupSec = (performance.now() - started) / 1000;
             return dispatch(w);
           }
-          for (const [name, ms] of Object.entries(msg.inferenceMs)) inferenceSec[name] = (inferenceSec[name] ?? 0) + ms / 1000;
+          for (const [name, ms] of Object.entries(msg.inferenceMs))
+            inferenceSec[name] = (inferenceSec[name] ?? 0) + ms / 1000;
           finished++;
           if (finished === order.length) resolve();
           else dispatch(w);

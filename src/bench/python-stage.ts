@@ -31,18 +31,30 @@ export interface PythonResult {
 export type PythonOutcome = { ok: true; result: PythonResult } | { ok: false; reason: string };
 
 export function pythonPath(): string {
-  return path.join(packageRoot(), '.venv', process.platform === 'win32' ? 'Scripts/python.exe' : 'bin/python');
+  return path.join(
+    packageRoot(),
+    '.venv',
+    process.platform === 'win32' ? 'Scripts/python.exe' : 'bin/python',
+  );
 }
 
 export async function runPythonReference(
   files: string[],
   models: ModelManifest[],
-  opts: { threads: number; batchSize: number; windowSec: number; hopSec: number; timeoutSec: number },
+  opts: {
+    threads: number;
+    batchSize: number;
+    windowSec: number;
+    hopSec: number;
+    timeoutSec: number;
+  },
 ): Promise<PythonOutcome> {
   const python = pythonPath();
   const script = path.join(packageRoot(), 'bench', 'python_reference.py');
-  if (!existsSync(python)) return { ok: false, reason: `no Python venv at ${python} (run make train-setup)` };
-  if (models.some((m) => !m.files.openvino)) return { ok: false, reason: 'a model has no OpenVINO IR, which the reference runs' };
+  if (!existsSync(python))
+    return { ok: false, reason: `no Python venv at ${python} (run make train-setup)` };
+  if (models.some((m) => !m.files.openvino))
+    return { ok: false, reason: 'a model has no OpenVINO IR, which the reference runs' };
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'aviary-bench-py-'));
   try {
     const spec = path.join(scratch, 'spec.json');
@@ -59,7 +71,10 @@ export async function runPythonReference(
       }),
     );
     try {
-      await run(python, [script, '--spec', spec, '--out', out], { timeout: opts.timeoutSec * 1000, maxBuffer: 1 << 24 });
+      await run(python, [script, '--spec', spec, '--out', out], {
+        timeout: opts.timeoutSec * 1000,
+        maxBuffer: 1 << 24,
+      });
     } catch (err) {
       const e = err as { stderr?: string; message: string };
       const last = (e.stderr ?? '').trim().split('\n').slice(-1)[0];

@@ -22,13 +22,30 @@ export interface BenchLine {
 
 export interface BenchReport {
   machine: { cpu: string; cores: number; node: string; platform: string; backends: string[] };
-  input: { soundscapeDir: string; files: string[]; passes: number; recordings: number; audioSec: number };
-  settings: { backend: string; workers: number; threadsPerWorker: number; batchSize: number; models: string[] };
+  input: {
+    soundscapeDir: string;
+    files: string[];
+    passes: number;
+    recordings: number;
+    audioSec: number;
+  };
+  settings: {
+    backend: string;
+    workers: number;
+    threadsPerWorker: number;
+    batchSize: number;
+    models: string[];
+  };
   lines: BenchLine[];
   /** Lines that could not be measured, with the reason. */
   skipped: { name: string; reason: string }[];
   memory: { startRssMb: number; peakRssMb: number; long: LongRecordingResult[] };
-  threads: { budget: ThreadBudget; sampled: ThreadSample | null; pipelineCoresObtained: number; loadAverageAtStart: number[] };
+  threads: {
+    budget: ThreadBudget;
+    sampled: ThreadSample | null;
+    pipelineCoresObtained: number;
+    loadAverageAtStart: number[];
+  };
   projection: Projection;
 }
 
@@ -48,7 +65,9 @@ export function formatBench(r: BenchReport): string {
   ];
   for (const l of r.lines) {
     const rt = `${fixed(l.realTime, 0)}×${l.perCore ? '/core' : ''}`;
-    out.push(`  ${l.name.padEnd(36)} ${fixed(l.sec, 2).padStart(8)} ${rt.padStart(13)} ${fixed(l.ratio, 2).padStart(6)}  ${l.against}`);
+    out.push(
+      `  ${l.name.padEnd(36)} ${fixed(l.sec, 2).padStart(8)} ${rt.padStart(13)} ${fixed(l.ratio, 2).padStart(6)}  ${l.against}`,
+    );
     if (l.note) out.push(`  ${''.padEnd(36)}   ${l.note}`);
   }
   for (const s of r.skipped) out.push(`  ${s.name.padEnd(36)} skipped: ${s.reason}`);
@@ -71,12 +90,16 @@ export function formatBench(r: BenchReport): string {
     `  the pipeline process got ${fixed(r.threads.pipelineCoresObtained, 2)} of ${b.cores} cores on average ` +
       `(machine load average at its start: ${r.threads.loadAverageAtStart.map((v) => v.toFixed(2)).join(', ')})`,
   );
-  out.push(`memory: pipeline RSS high-water mark ${fixed(r.memory.peakRssMb, 0)} MB (process RSS ${fixed(r.memory.startRssMb, 0)} MB before it)`);
+  out.push(
+    `memory: pipeline RSS high-water mark ${fixed(r.memory.peakRssMb, 0)} MB (process RSS ${fixed(r.memory.startRssMb, 0)} MB before it)`,
+  );
   for (const l of r.memory.long) {
     const what = l.ok
       ? `peak RSS ${fixed(l.maxRssMb, 0)} MB, ${fixed(l.wallSec, 1)} s, ${l.rows} rows`
       : `FAILED: ${l.failures.join('; ')}`;
-    out.push(`  ${fixed(l.minutes, 0)}-min WAV (${fixed(l.fileMb, 0)} MB at ${l.sampleRateHz} Hz), own process: ${what}`);
+    out.push(
+      `  ${fixed(l.minutes, 0)}-min WAV (${fixed(l.fileMb, 0)} MB at ${l.sampleRateHz} Hz), own process: ${what}`,
+    );
   }
   const p = r.projection;
   out.push(

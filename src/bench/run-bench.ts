@@ -91,7 +91,10 @@ export async function runBench(o: BenchOptions, log: (line: string) => void): Pr
     const cpu = process.cpuUsage(cpu0);
     const peakRssMb = kbToMb(process.resourceUsage().maxRSS);
     if (pipe.failures.length > 0) {
-      throw new AviaryError('E_DECODE', `the pipeline failed on ${pipe.failures.map((f) => `${f.file} (${f.message})`).join(', ')}`);
+      throw new AviaryError(
+        'E_DECODE',
+        `the pipeline failed on ${pipe.failures.map((f) => `${f.file} (${f.message})`).join(', ')}`,
+      );
     }
     const pipeSec = pipe.wallMs / 1000;
     const audioSec = pipe.audioSec;
@@ -102,7 +105,10 @@ export async function runBench(o: BenchOptions, log: (line: string) => void): Pr
 
     log('bench 3/5: model-only, precomputed inputs');
     const modelOpts = { models, workers, threadsPerWorker: threads, batchSize: o.batchSize };
-    const floor = await runModelOnly(fe.files, input.sourceIndex, { ...modelOpts, backend: o.backend });
+    const floor = await runModelOnly(fe.files, input.sourceIndex, {
+      ...modelOpts,
+      backend: o.backend,
+    });
     const floorName = `model-only (${floor.backend})`;
 
     lines.push({
@@ -218,11 +224,31 @@ export async function runBench(o: BenchOptions, log: (line: string) => void): Pr
       );
     }
 
-    const backends = (await probeBackends()).map((s) => `${s.name}: ${s.available ? s.detail : 'unavailable'}`);
+    const backends = (await probeBackends()).map(
+      (s) => `${s.name}: ${s.available ? s.detail : 'unavailable'}`,
+    );
     return {
-      machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores, node: process.version, platform: `${os.platform()} ${os.release()}`, backends },
-      input: { soundscapeDir: o.soundscapeDir, files: [...BENCH_FILES], passes, recordings: input.links.length, audioSec },
-      settings: { backend: pipe.backend, workers, threadsPerWorker: threads, batchSize: o.batchSize, models: models.map((m) => m.name) },
+      machine: {
+        cpu: os.cpus()[0]?.model ?? 'unknown',
+        cores,
+        node: process.version,
+        platform: `${os.platform()} ${os.release()}`,
+        backends,
+      },
+      input: {
+        soundscapeDir: o.soundscapeDir,
+        files: [...BENCH_FILES],
+        passes,
+        recordings: input.links.length,
+        audioSec,
+      },
+      settings: {
+        backend: pipe.backend,
+        workers,
+        threadsPerWorker: threads,
+        batchSize: o.batchSize,
+        models: models.map((m) => m.name),
+      },
       lines,
       skipped,
       memory: { startRssMb, peakRssMb, long },

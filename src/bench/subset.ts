@@ -40,7 +40,10 @@ export function missingFiles(dir: string, names: readonly string[] = BENCH_FILES
  * so the number of passes is known before anything is decoded. Null when the index or a row is
  * missing; the caller then makes one pass.
  */
-export async function listSeconds(soundscapeDir: string, names: readonly string[] = BENCH_FILES): Promise<number | null> {
+export async function listSeconds(
+  soundscapeDir: string,
+  names: readonly string[] = BENCH_FILES,
+): Promise<number | null> {
   let text: string;
   try {
     text = await readFile(path.join(soundscapeDir, '..', 'index.csv'), 'utf8');
@@ -79,7 +82,11 @@ export interface BenchInput {
  * Links pass p's copy of each file as `p<p>_<name>`: distinct stems (distinct row ids), the same
  * bytes, no audio copied. The pipeline sorts by name, so pass 1 is scored before pass 2.
  */
-export async function makeBenchInput(sourceDir: string, passes: number, names: readonly string[] = BENCH_FILES): Promise<BenchInput> {
+export async function makeBenchInput(
+  sourceDir: string,
+  passes: number,
+  names: readonly string[] = BENCH_FILES,
+): Promise<BenchInput> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'aviary-bench-input-'));
   await mkdir(dir, { recursive: true });
   const sources = names.map((n) => path.join(sourceDir, n));
@@ -92,5 +99,11 @@ export async function makeBenchInput(sourceDir: string, passes: number, names: r
     }
   }
   entries.sort((a, b) => (a.link < b.link ? -1 : a.link > b.link ? 1 : 0));
-  return { dir, links: entries.map((e) => e.link), sourceIndex: entries.map((e) => e.source), sources, passes };
+  return {
+    dir,
+    links: entries.map((e) => e.link),
+    sourceIndex: entries.map((e) => e.source),
+    sources,
+    passes,
+  };
 }

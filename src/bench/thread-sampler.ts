@@ -41,7 +41,11 @@ function readThreads(): Map<number, ThreadStat> {
       const close = stat.lastIndexOf(')');
       const rest = stat.slice(close + 2).split(' ');
       const comm = stat.slice(stat.indexOf('(') + 1, close);
-      out.set(Number(name), { name: comm, state: rest[0], ticks: Number(rest[11]) + Number(rest[12]) });
+      out.set(Number(name), {
+        name: comm,
+        state: rest[0],
+        ticks: Number(rest[11]) + Number(rest[12]),
+      });
     } catch {
       // the thread ended between readdir and read
     }
@@ -93,7 +97,8 @@ export class ThreadSampler {
     const busy: [string, number][] = [];
     for (const [tid, first] of this.#first) {
       const share = ((this.#last.get(tid) ?? first) - first) / TICKS_PER_SEC / elapsedSec;
-      if (share > 0.1) busy.push([`${this.#names.get(tid)}${tid === process.pid ? ' (main)' : ''}`, share]);
+      if (share > 0.1)
+        busy.push([`${this.#names.get(tid)}${tid === process.pid ? ' (main)' : ''}`, share]);
     }
     busy.sort((a, b) => b[1] - a[1]);
     return {

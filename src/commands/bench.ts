@@ -35,7 +35,9 @@ export async function benchCommand(o: BenchCliOptions): Promise<number> {
   const soundscapeDir = o.soundscapes ?? defaultSoundscapeDir();
   const missing = missingFiles(soundscapeDir);
   if (missing.length > 0) {
-    process.stdout.write(`aviary bench: skipped: ${missing.length} bench recordings are not in ${soundscapeDir}\n`);
+    process.stdout.write(
+      `aviary bench: skipped: ${missing.length} bench recordings are not in ${soundscapeDir}\n`,
+    );
     return EXIT.ok;
   }
   try {

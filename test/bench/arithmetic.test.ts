@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { kbToMb, memoryGrowth, perCore, project, ratio, realTimeFactor, threadBudget } from '../../src/bench/arithmetic.js';
+import {
+  kbToMb,
+  memoryGrowth,
+  perCore,
+  project,
+  ratio,
+  realTimeFactor,
+  threadBudget,
+} from '../../src/bench/arithmetic.js';
 import { wavHeader } from '../../src/bench/long-recording.js';
 import { passesFor } from '../../src/bench/subset.js';
 
@@ -28,7 +36,13 @@ test('the projection scales wall time linearly with audio length', () => {
 });
 
 test('two workers of one thread on two cores are not oversubscribed, two of two are', () => {
-  assert.deepEqual(threadBudget(2, 1, 2), { workers: 2, threadsPerWorker: 1, busyThreads: 2, cores: 2, oversubscribed: false });
+  assert.deepEqual(threadBudget(2, 1, 2), {
+    workers: 2,
+    threadsPerWorker: 1,
+    busyThreads: 2,
+    cores: 2,
+    oversubscribed: false,
+  });
   assert.equal(threadBudget(2, 2, 2).busyThreads, 4);
   assert.equal(threadBudget(2, 2, 2).oversubscribed, true);
 });
