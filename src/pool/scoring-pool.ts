@@ -42,6 +42,7 @@ export class ScoringPool {
   #destroyed = 0;
   #crashes = 0;
   #timeouts = 0;
+  #closed = false;
 
   constructor(init: WorkerInit, options: PoolOptions) {
     this.#timeoutMs = options.fileTimeoutMs;
@@ -75,11 +76,11 @@ export class ScoringPool {
 
   /**
    * The stats once every replacement thread has come up (piscina counts a thread as created
-   * when it is ready), waiting at most `waitMs`.
+   * when it is ready), waiting at most `waitMs`; at once when the pool is closed or closing.
    */
   async settledStats(waitMs = 2000): Promise<PoolStats> {
     const until = Date.now() + waitMs;
-    while (this.#started - this.#destroyed < this.#size && Date.now() < until) {
+    while (!this.#closed && this.#started - this.#destroyed < this.#size && Date.now() < until) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     return this.stats;
@@ -120,6 +121,7 @@ export class ScoringPool {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     await this.#pool.destroy();
   }
 }
