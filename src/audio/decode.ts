@@ -1,108 +1,108 @@
 /**
- * Decoding a recording to float32 channels with well-kept decoders: wav-decoder for WAV, and the
- * WASM builds of libvorbis, libFLAC and mpg123 for Ogg Vorbis, FLAC and MP3. The container is
- * read from the bytes, so a FLAC file named .wav still decodes; the name only decides when the
- * bytes say nothing.
+ * One recording to float32 channels at its own sample rate. The container is read from the bytes
+ * (sniff.ts), so a FLAC file named .wav still decodes; the name only matters when the bytes are
+ * not audio at all, to tell "a corrupt .ogg" (E_DECODE) from "not a format we read"
+ * (E_UNSUPPORTED_FORMAT). Every deliberate error names the file; warnings say what was repaired
+ * or skipped in a file that still decoded (a truncated data chunk, decoder errors mid-stream).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { FLACDecoder } from '@wasm-audio-decoders/flac';
-import { OggVorbisDecoder } from '@wasm-audio-decoders/ogg-vorbis';
-import { MPEGDecoder } from 'mpg123-decoder';
-import WavDecoder from 'wav-decoder';
-import { AviaryError } from '../errors.js';
+import { AviaryError, isAviaryError } from '../errors.js';
+import { decodeCompressed } from './decoders/compressed.js';
+import { decodeWav } from './decoders/wav.js';
 import { AudioFormat, sniffFormat } from './sniff.js';
-import { canonicalWav } from './wav-chunks.js';
+
+export type { AudioFormat } from './sniff.js';
+export { sniffFormat } from './sniff.js';
 
 export interface DecodedAudio {
   sampleRateHz: number;
+  /** One array per channel, all the same length, samples in [-1, 1] for integer sources. */
   channels: Float32Array[];
   format: AudioFormat;
   warnings: string[];
 }
 
-interface WasmDecoded {
-  channelData: Float32Array[];
-  samplesDecoded: number;
-  sampleRate: number;
-  errors: { message: string }[];
-}
+const BY_EXTENSION: Record<string, AudioFormat> = {
+  '.wav': 'wav',
+  '.ogg': 'ogg',
+  '.oga': 'ogg',
+  '.flac': 'flac',
+  '.mp3': 'mp3',
+};
 
-interface WasmDecoder {
-  ready: Promise<void>;
-  free(): void;
-}
+const FORMAT_NAMES: Record<AudioFormat, string> = {
+  wav: 'WAV',
+  ogg: 'Ogg',
+  flac: 'FLAC',
+  mp3: 'MP3',
+};
 
-interface WholeFileDecoder extends WasmDecoder {
-  decodeFile?(data: Uint8Array): Promise<WasmDecoded> | WasmDecoded;
-  decode(data: Uint8Array): Promise<WasmDecoded> | WasmDecoded;
-}
-
-function makeDecoder(format: Exclude<AudioFormat, 'wav'>): WholeFileDecoder {
-  if (format === 'ogg') return new OggVorbisDecoder() as unknown as WholeFileDecoder;
-  if (format === 'flac') return new FLACDecoder() as unknown as WholeFileDecoder;
-  return new MPEGDecoder() as unknown as WholeFileDecoder;
-}
-
-async function decodeWasm(format: Exclude<AudioFormat, 'wav'>, bytes: Uint8Array): Promise<DecodedAudio> {
-  const decoder = makeDecoder(format);
+async function readBytes(filePath: string): Promise<Uint8Array> {
   try {
-    await decoder.ready;
-    // Ogg and FLAC decoders take a whole file with decodeFile(); mpg123's decode() does.
-    const out = decoder.decodeFile ? await decoder.decodeFile(bytes) : await decoder.decode(bytes);
-    const warnings = out.errors.slice(0, 3).map((e) => `decoder: ${e.message}`);
-    if (out.errors.length > 3) warnings.push(`decoder: ${out.errors.length - 3} more errors`);
-    if (out.samplesDecoded === 0 || out.channelData.length === 0) {
-      const why = out.errors[0]?.message ?? 'no audio frames found';
-      throw new Error(why);
-    }
-    // The decoders may hand back views into their WASM heap; copy before free().
-    const channels = out.channelData.map((c) => Float32Array.from(c.subarray(0, out.samplesDecoded)));
-    return { sampleRateHz: out.sampleRate, channels, format, warnings };
-  } finally {
-    decoder.free();
-  }
-}
-
-function decodeWav(bytes: Uint8Array): DecodedAudio {
-  const { bytes: canonical, warnings } = canonicalWav(bytes);
-  const out = WavDecoder.decode.sync(canonical) as { sampleRate: number; channelData: Float32Array[] };
-  return { sampleRateHz: out.sampleRate, channels: out.channelData, format: 'wav', warnings };
-}
-
-const BY_EXTENSION: Record<string, AudioFormat> = { '.wav': 'wav', '.ogg': 'ogg', '.oga': 'ogg', '.flac': 'flac', '.mp3': 'mp3' };
-
-export async function decodeAudioFile(filePath: string): Promise<DecodedAudio> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(filePath);
+    return await readFile(filePath);
   } catch (err) {
-    throw new AviaryError('E_DECODE', `${filePath}: cannot read (${(err as NodeJS.ErrnoException).code ?? err})`);
-  }
-  if (bytes.length === 0) throw new AviaryError('E_EMPTY_AUDIO', `${filePath}: the file is empty (0 bytes)`);
-  const format = sniffFormat(bytes);
-  if (format === null) {
-    const ext = path.extname(filePath).toLowerCase();
-    const claimed = BY_EXTENSION[ext];
+    const code = (err as NodeJS.ErrnoException).code;
     throw new AviaryError(
-      claimed ? 'E_DECODE' : 'E_UNSUPPORTED_FORMAT',
-      claimed
-        ? `${filePath}: named ${ext} but its bytes are not ${claimed.toUpperCase()} (corrupt or another format)`
-        : `${filePath}: not a WAV, Ogg Vorbis, FLAC or MP3 file`,
+      'E_DECODE',
+      `${filePath}: cannot read the file (${code ?? (err as Error).message})`,
     );
   }
-  let decoded: DecodedAudio;
-  try {
-    decoded = format === 'wav' ? decodeWav(bytes) : await decodeWasm(format, bytes);
-  } catch (err) {
-    throw new AviaryError('E_DECODE', `${filePath}: cannot decode ${format.toUpperCase()}: ${(err as Error).message}`);
-  }
-  const samples = decoded.channels[0]?.length ?? 0;
-  if (samples === 0) throw new AviaryError('E_EMPTY_AUDIO', `${filePath}: decodes to no samples`);
-  if (!(decoded.sampleRateHz > 0)) throw new AviaryError('E_DECODE', `${filePath}: invalid sample rate ${decoded.sampleRateHz}`);
+}
+
+function notAudio(filePath: string): AviaryError {
   const ext = path.extname(filePath).toLowerCase();
-  if (BY_EXTENSION[ext] && BY_EXTENSION[ext] !== format) {
-    decoded.warnings.push(`named ${ext} but is ${format.toUpperCase()}; decoded as ${format.toUpperCase()}`);
+  const claimed = BY_EXTENSION[ext];
+  if (claimed) {
+    return new AviaryError(
+      'E_DECODE',
+      `${filePath}: named ${ext} but its bytes are not ${FORMAT_NAMES[claimed]} (corrupt, or another format)`,
+    );
   }
-  return decoded;
+  return new AviaryError(
+    'E_UNSUPPORTED_FORMAT',
+    `${filePath}: not a WAV, Ogg Vorbis, FLAC or MP3 file`,
+    'convert it to FLAC or WAV',
+  );
+}
+
+/** Reads and decodes one file; throws AviaryError (E_DECODE, E_EMPTY_AUDIO, E_UNSUPPORTED_FORMAT). */
+export async function decodeAudioFile(filePath: string): Promise<DecodedAudio> {
+  const bytes = await readBytes(filePath);
+  if (bytes.length === 0) {
+    throw new AviaryError('E_EMPTY_AUDIO', `${filePath}: the file is empty (0 bytes)`);
+  }
+  const format = sniffFormat(bytes);
+  if (format === null) throw notAudio(filePath);
+
+  let decoded: Omit<DecodedAudio, 'format'>;
+  try {
+    decoded = format === 'wav' ? decodeWav(bytes) : await decodeCompressed(format, bytes);
+  } catch (err) {
+    if (isAviaryError(err)) {
+      throw new AviaryError(err.code, `${filePath}: ${err.message}`, err.hint);
+    }
+    // Anything else is a decoder library tripping over bad bytes.
+    const why = err instanceof Error ? err.message : String(err);
+    throw new AviaryError('E_DECODE', `${filePath}: cannot decode ${FORMAT_NAMES[format]}: ${why}`);
+  }
+
+  const nSamples = decoded.channels[0]?.length ?? 0;
+  if (nSamples === 0) {
+    throw new AviaryError('E_EMPTY_AUDIO', `${filePath}: decodes to no samples`);
+  }
+  if (!Number.isInteger(decoded.sampleRateHz) || decoded.sampleRateHz <= 0) {
+    throw new AviaryError(
+      'E_DECODE',
+      `${filePath}: invalid sample rate ${decoded.sampleRateHz} Hz`,
+    );
+  }
+  const ext = path.extname(filePath).toLowerCase();
+  const warnings = [...decoded.warnings];
+  if (BY_EXTENSION[ext] && BY_EXTENSION[ext] !== format) {
+    warnings.push(
+      `named ${ext} but holds ${FORMAT_NAMES[format]}; decoded as ${FORMAT_NAMES[format]}`,
+    );
+  }
+  return { sampleRateHz: decoded.sampleRateHz, channels: decoded.channels, format, warnings };
 }

@@ -1,21 +1,37 @@
 /**
- * Mono from any number of channels. The mean rather than the sum: a mono source recorded on both
- * channels keeps its level, and the result stays in [-1, 1]. Non-finite samples (NaN, ±Inf, from
- * a broken float WAV) become 0 and are counted, so the log can say how many there were.
+ * Mono from any number of channels, as the models were trained (train/aviary_train/data.py).
+ *
+ * The mean rather than the sum: a mono source recorded on both channels (or an MP3 decoder that
+ * duplicates mono) keeps its level instead of doubling, the result stays within [-1, 1], and the
+ * spectrogram in dB does not shift with the channel count.
+ *
+ * Non-finite samples (NaN, ±Inf, from a broken float WAV) count as 0 in the mean and are counted,
+ * so the log can say how many there were; one of them would otherwise turn a whole window's
+ * spectrogram into NaN.
  */
-export function mixToMono(channels: Float32Array[]): { samples: Float32Array; nonFinite: number } {
-  const n = channels[0]?.length ?? 0;
+export interface MonoAudio {
+  /** [nSamples], at the input's sample rate. */
+  samples: Float32Array;
+  /** How many channel samples were NaN or infinite and taken as 0. */
+  nonFinite: number;
+}
+
+/** channels: [nChannels][nSamples] → [nSamples]; an empty channel list gives no samples. */
+export function mixToMono(channels: Float32Array[]): MonoAudio {
+  // Channels of one file have one length; should a decoder ever differ, keep the common part.
+  const n = channels.length === 0 ? 0 : Math.min(...channels.map((c) => c.length));
   const out = new Float32Array(n);
   let nonFinite = 0;
-  const scale = 1 / Math.max(1, channels.length);
-  for (let i = 0; i < n; i++) {
-    let sum = 0;
-    for (const ch of channels) {
+  for (const ch of channels) {
+    for (let i = 0; i < n; i++) {
       const v = ch[i];
-      if (Number.isFinite(v)) sum += v;
+      if (Number.isFinite(v)) out[i] += v;
       else nonFinite++;
     }
-    out[i] = sum * scale;
+  }
+  if (channels.length > 1) {
+    const scale = 1 / channels.length;
+    for (let i = 0; i < n; i++) out[i] *= scale;
   }
   return { samples: out, nonFinite };
 }
