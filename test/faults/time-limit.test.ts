@@ -86,8 +86,9 @@ test('a limit smaller than the reserve scores nothing and still writes every row
   assert.deepEqual(value, [0, 0, 0, 0]);
   assert.match(run.stderr, /time limit: 12 recordings not scored within 0\.02 min get fallback rows .*none, so 0/);
   const info = readJson(path.join(out, 'run-info.json'));
-  // 1.2 s of limit; counting the windows of 12 WAVs takes a few ms.
-  assert.ok(info.timings.wallMs < 1200, `wall ${info.timings.wallMs} ms`);
+  // 1.2 s of limit; counting the windows of 12 WAVs takes a few ms. The slack is for loading
+  // the models and starting the workers, which no limit can skip, on a busy machine.
+  assert.ok(info.timings.wallMs < 1200 + 800, `wall ${info.timings.wallMs} ms`);
 });
 
 test('files resumed from the journal count as scored and set the fallback mean for the rest', async () => {
@@ -114,7 +115,8 @@ test('a limit that runs out mid-run splits the files into scored and fallback, c
   assert.equal(run.code, 0, run.stderr);
   const { fallback } = checkCompleteWithFallback(out);
   console.log(`--time-limit 0.04: ${STEMS.length - fallback.length} scored, ${fallback.length} fallback, ${run.ms} ms`);
-  assert.ok(readJson(path.join(out, 'run-info.json')).timings.wallMs < 2400 + 500);
+  const { wallMs } = readJson(path.join(out, 'run-info.json')).timings;
+  assert.ok(wallMs < 2400 + 800, `wall ${wallMs} ms for a 2.4 s limit`);
 });
 
 test('fallback rows are not journaled, so a rerun without the limit scores those files', async () => {
