@@ -98,3 +98,14 @@ test('a missing file fails with E_DECODE naming it', async () => {
     return true;
   });
 });
+
+test('an Ogg Opus stream fails with E_UNSUPPORTED_FORMAT naming Opus', async () => {
+  // A first page: "OggS", version 0, BOS flag, granule, serial, sequence, CRC, one segment of
+  // 19 bytes holding the OpusHead packet. The codec check reads no further than that packet.
+  const page = new Uint8Array(27 + 1 + 19);
+  page.set([0x4f, 0x67, 0x67, 0x53, 0, 0x02], 0);
+  page[26] = 1;
+  page[27] = 19;
+  page.set(new TextEncoder().encode('OpusHead'), 28);
+  await rejectsWith('voice.ogg', page, 'E_UNSUPPORTED_FORMAT', /Opus/);
+});
