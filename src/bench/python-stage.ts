@@ -23,6 +23,8 @@ export interface PythonResult {
   runSec: number;
   /** compile + run: the part comparable to the pipeline's wall time. */
   wallSec: number;
+  /** Process CPU seconds (all threads) over compile + run. */
+  cpuSec: number;
   audioSec: number;
   windows: number;
   stageSec: Record<string, number>;
@@ -91,6 +93,7 @@ export async function runPythonReference(
         compileSec: raw.compile_sec,
         runSec: raw.run_sec,
         wallSec: raw.wall_sec,
+        cpuSec: raw.cpu_sec,
         audioSec: raw.audio_sec,
         windows: raw.windows,
         stageSec: raw.stage_sec,

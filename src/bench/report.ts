@@ -8,14 +8,19 @@ import type { ThreadSample } from './thread-sampler.js';
 
 export interface BenchLine {
   name: string;
-  /** Wall seconds, or one thread's seconds for the front-end lines. */
+  /** Wall seconds; NaN for the front-end lines, which are timed in CPU seconds only. */
   sec: number;
+  /** CPU seconds of the process (all its threads) over the same span. */
+  cpuSec: number | null;
   audioSec: number;
   windows: number | null;
-  /** × real time; per core for the front-end lines. */
+  /** × real time of the wall time; per core (of CPU time) for the front-end lines. */
   realTime: number;
   perCore: boolean;
+  /** Wall-time ratio against the baseline. */
   ratio: number;
+  /** CPU-time ratio: less disturbed than wall time when other programs load the machine. */
+  cpuRatio: number;
   against: string;
   note?: string;
 }
@@ -61,16 +66,18 @@ export function formatBench(r: BenchReport): string {
       `batch ${r.settings.batchSize}, ${r.settings.backend}`,
     `machine: ${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}`,
     '',
-    `  ${'line'.padEnd(36)} ${'seconds'.padStart(8)} ${'× real time'.padStart(13)} ${'ratio'.padStart(6)}  against`,
+    `  ${'line'.padEnd(38)} ${'wall s'.padStart(7)} ${'CPU s'.padStart(7)} ${'× real time'.padStart(11)} ` +
+      `${'wall ratio'.padStart(10)} ${'CPU ratio'.padStart(9)}  against`,
   ];
   for (const l of r.lines) {
     const rt = `${fixed(l.realTime, 0)}×${l.perCore ? '/core' : ''}`;
     out.push(
-      `  ${l.name.padEnd(36)} ${fixed(l.sec, 2).padStart(8)} ${rt.padStart(13)} ${fixed(l.ratio, 2).padStart(6)}  ${l.against}`,
+      `  ${l.name.padEnd(38)} ${fixed(l.sec, 2).padStart(7)} ${fixed(l.cpuSec ?? NaN, 2).padStart(7)} ` +
+        `${rt.padStart(11)} ${fixed(l.ratio, 2).padStart(10)} ${fixed(l.cpuRatio, 2).padStart(9)}  ${l.against}`,
     );
-    if (l.note) out.push(`  ${''.padEnd(36)}   ${l.note}`);
+    if (l.note) out.push(`  ${''.padEnd(38)}   ${l.note}`);
   }
-  for (const s of r.skipped) out.push(`  ${s.name.padEnd(36)} skipped: ${s.reason}`);
+  for (const s of r.skipped) out.push(`  ${s.name.padEnd(38)} skipped: ${s.reason}`);
   const b = r.threads.budget;
   out.push(
     '',

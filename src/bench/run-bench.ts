@@ -43,6 +43,11 @@ export interface BenchOptions {
 /** The source of the long-recording probes: the list's 4-minute 32 kHz Vorbis recording. */
 const LONG_SOURCE = BENCH_FILES[0];
 
+function cpuSecSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1e6;
+}
+
 export async function runBench(o: BenchOptions, log: (line: string) => void): Promise<BenchReport> {
   const missing = missingFiles(o.soundscapeDir);
   if (missing.length > 0) {
@@ -105,37 +110,44 @@ export async function runBench(o: BenchOptions, log: (line: string) => void): Pr
 
     log('bench 3/5: model-only, precomputed inputs');
     const modelOpts = { models, workers, threadsPerWorker: threads, batchSize: o.batchSize };
+    let cpuMark = process.cpuUsage();
     const floor = await runModelOnly(fe.files, input.sourceIndex, {
       ...modelOpts,
       backend: o.backend,
     });
+    const floorCpuSec = cpuSecSince(cpuMark);
+    const pipeCpuSec = (cpu.user + cpu.system) / 1e6;
     const floorName = `model-only (${floor.backend})`;
 
     lines.push({
       name: 'pipeline (runSubmit, end to end)',
       sec: pipeSec,
+      cpuSec: pipeCpuSec,
       audioSec,
       windows: pipe.rows,
       realTime: realTimeFactor(audioSec, pipeSec),
       perCore: false,
       ratio: ratio(pipeSec, floor.wallSec),
+      cpuRatio: ratio(pipeCpuSec, floorCpuSec),
       against: floorName,
     });
     lines.push({
       name: floorName,
       sec: floor.wallSec,
+      cpuSec: floorCpuSec,
       audioSec,
       windows: floor.windows,
       realTime: realTimeFactor(audioSec, floor.wallSec),
       perCore: false,
       ratio: 1,
+      cpuRatio: 1,
       against: '(baseline)',
       note: `first worker ready (started, models compiled) after ${floor.startupSec.toFixed(2)} s`,
     });
-    // The front-end's share of the pipeline's CPU: one thread's seconds over the pipeline's
-    // wall × busy threads, scaled from one pass to the run's passes.
+    // The front-end's share of the pipeline's CPU: one thread's seconds over the CPU seconds the
+    // pipeline process used (not wall × threads, which a loaded machine inflates), per pass.
     const feSec = fe.decodeSec + fe.resampleSec + fe.spectrogramSec;
-    const pipeCoreSec = (pipeSec * workers * threads * feAudio) / audioSec;
+    const pipeCoreSec = (pipeCpuSec * feAudio) / audioSec;
     const stages: [string, number][] = [
       ['front-end only (1 thread)', feSec],
       ['  decode + mono', fe.decodeSec],
@@ -145,13 +157,15 @@ export async function runBench(o: BenchOptions, log: (line: string) => void): Pr
     for (const [name, sec] of stages) {
       lines.push({
         name,
-        sec,
+        sec: NaN,
+        cpuSec: sec,
         audioSec: feAudio,
         windows: null,
         realTime: perCore(realTimeFactor(feAudio, sec), 1),
         perCore: true,
-        ratio: ratio(sec, pipeCoreSec),
-        against: 'pipeline core-seconds (one pass)',
+        ratio: NaN,
+        cpuRatio: ratio(sec, pipeCoreSec),
+        against: 'pipeline CPU seconds (one pass)',
       });
     }
 
@@ -159,6 +173,7 @@ export async function runBench(o: BenchOptions, log: (line: string) => void): Pr
       log('bench 4/5: the other backend, model-only');
       const other: BackendChoice = floor.backend === 'onnxruntime' ? 'openvino' : 'onnxruntime';
       let alt: ModelOnlyResult | null = null;
+      cpuMark = process.cpuUsage();
       try {
         alt = await runModelOnly(fe.files, input.sourceIndex, { ...modelOpts, backend: other });
       } catch (err) {
@@ -168,11 +183,13 @@ export async function runBench(o: BenchOptions, log: (line: string) => void): Pr
         lines.push({
           name: `model-only (${alt.backend})`,
           sec: alt.wallSec,
+          cpuSec: cpuSecSince(cpuMark),
           audioSec,
           windows: alt.windows,
           realTime: realTimeFactor(audioSec, alt.wallSec),
           perCore: false,
           ratio: ratio(alt.wallSec, floor.wallSec),
+          cpuRatio: ratio(cpuSecSince(cpuMark), floorCpuSec),
           against: floorName,
           note: `first worker ready (started, models compiled) after ${alt.startupSec.toFixed(2)} s`,
         });
@@ -193,11 +210,13 @@ export async function runBench(o: BenchOptions, log: (line: string) => void): Pr
         lines.push({
           name: `python reference (${r.threads} OpenVINO threads)`,
           sec: r.wallSec,
+          cpuSec: r.cpuSec,
           audioSec: r.audioSec,
           windows: r.windows,
           realTime: realTimeFactor(r.audioSec, r.wallSec),
           perCore: false,
           ratio: ratio(r.wallSec, pipeSec),
+          cpuRatio: ratio(r.cpuSec, pipeCpuSec),
           against: 'pipeline',
           note:
             `decode ${r.stageSec.decode.toFixed(1)} s, resample_poly ${r.stageSec.resample.toFixed(1)} s, ` +
@@ -257,7 +276,7 @@ export async function runBench(o: BenchOptions, log: (line: string) => void): Pr
         sampled,
         // CPU time the process got per second of the pipeline's wall: below `cores` when other
         // work on the machine takes its share.
-        pipelineCoresObtained: (cpu.user + cpu.system) / 1e6 / pipeSec,
+        pipelineCoresObtained: pipeCpuSec / pipeSec,
         loadAverageAtStart: loadAverage,
       },
       projection: project(audioSec, pipeSec, workers * threads, o.soundscapes, o.minutesEach),
