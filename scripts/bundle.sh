@@ -87,7 +87,9 @@ cat >"$stage/run.sh" <<'EOF'
 #!/bin/sh
 # The bundle's entry: ./run.sh submit -i DIR -o OUT (any aviary command and options).
 # Paths stay relative to where it is called from; bin/node is used when the bundle has one.
-here=$(cd "$(dirname "$0")" && pwd)
+# Shell built-ins only, so it runs even with a bare PATH.
+case $0 in */*) here=${0%/*} ;; *) here=. ;; esac
+here=$(cd "$here" && pwd)
 node=node
 [ -x "$here/bin/node" ] && node="$here/bin/node"
 exec "$node" "$here/dist/src/cli.js" "$@"
