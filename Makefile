@@ -8,7 +8,7 @@ OUTPUT ?= submission
 BACKEND ?= auto
 export ONNXRUNTIME_NODE_INSTALL_CUDA := skip
 
-.PHONY: setup node-setup train-setup build submit audit models test test-node test-python train export-models fixtures clean
+.PHONY: setup node-setup train-setup build submit audit models test test-node test-python train export-models fixtures bundle clean
 
 setup: node-setup train-setup
 
@@ -45,6 +45,11 @@ test-python: train-setup
 
 models: setup build
 	node dist/src/cli.js models --check
+
+# One archive for a machine with no network: built JS, production node_modules, models/ and the
+# OpenVINO libraries; see docs/offline.md.
+bundle: setup build
+	scripts/bundle.sh --no-build
 
 # The model side: teacher, ablation, four students and docs/results.md (resumes finished runs),
 # then the fold + export + checks into models/.
