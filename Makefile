@@ -8,7 +8,7 @@ OUTPUT ?= submission
 BACKEND ?= auto
 export ONNXRUNTIME_NODE_INSTALL_CUDA := skip
 
-.PHONY: setup node-setup train-setup build submit audit models test test-node test-python train export-models fixtures bundle clean
+.PHONY: setup node-setup train-setup build submit audit models test test-node test-python train export-models fixtures bundle bench clean
 
 setup: node-setup train-setup
 
@@ -45,6 +45,10 @@ test-python: train-setup
 
 models: setup build
 	node dist/src/cli.js models --check
+
+# Speed as ratios measured in one run (docs/performance.md).
+bench: setup build
+	node dist/src/cli.js bench --backend "$(BACKEND)" --json bench.json
 
 # One archive for a machine with no network: built JS, production node_modules, models/ and the
 # OpenVINO libraries; see docs/offline.md.
