@@ -52,6 +52,10 @@ export function printSummary(report: SubmitReport): void {
   const failed = report.failures.length;
   log(`wrote ${report.csvPath}: ${report.rows} rows from ${report.files - failed} of ${report.files} recordings`);
   if (report.droppedModels.length > 0) log(`models dropped to stay within the time limit: ${report.droppedModels.join(', ')}`);
+  if (report.fallbackFiles.length > 0) {
+    log(`${report.fallbackFiles.length} recording(s) reached the time limit unscored; their rows hold the fallback value (see run-info.json):`);
+    for (const f of report.fallbackFiles) log(`  ${f}`);
+  }
   if (failed > 0) {
     log(`${failed} recording(s) failed and have no rows:`);
     for (const f of report.failures) log(`  ${f.file}: ${f.code}: ${f.message}`);
