@@ -40,9 +40,14 @@ export function runCli(args: string[], timeoutMs = 120_000): Promise<CliResult> 
   });
 }
 
-/** `aviary submit` with the tiny test models, quiet, plus any extra arguments. */
-export function submit(input: string, output: string, extra: string[] = []): Promise<CliResult> {
-  return runCli(['submit', '-i', input, '-o', output, '-m', TINY_MODELS, '--quiet', ...extra]);
+/** `aviary submit`, quiet, with the tiny test models unless `modelsDir` says otherwise. */
+export function submit(
+  input: string,
+  output: string,
+  extra: string[] = [],
+  modelsDir = TINY_MODELS,
+): Promise<CliResult> {
+  return runCli(['submit', '-i', input, '-o', output, '-m', modelsDir, '--quiet', ...extra]);
 }
 
 export interface Submission {
