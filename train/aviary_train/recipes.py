@@ -59,16 +59,16 @@ class ModelRecipe:
     frontend: dict
     role: str = "student"
     distill: str = "mld"  # none | kd | dkd | mld
-    epochs: int = 10
+    epochs: int = 20
     lr: float = 1e-3
-    batch_size: int = 24
+    batch_size: int = 16
     # Augmentations: probability of each, or 0 to switch it off.
     mixup: float = 0.0
     background: float = 0.0
     gain_db: float = 0.0
     time_masks: int = 0
     freq_masks: int = 0
-    soundscape_windows_per_epoch: int = 200
+    soundscape_windows_per_epoch: int = 120
     seed: int = 1
     extra: dict = field(default_factory=dict)
 
@@ -90,10 +90,10 @@ TEACHER = ModelRecipe(
 )
 
 STUDENTS = [
-    ModelRecipe("student_b0_a", "efficientnet_b0", FRONTEND_A, mixup=0.5, background=0.5, time_masks=2, freq_masks=2),
-    ModelRecipe("student_b1_b", "efficientnet_b1", FRONTEND_B, background=0.6, gain_db=6.0, time_masks=2, freq_masks=1, seed=2),
+    ModelRecipe("student_b0_a", "efficientnet_b0", FRONTEND_A, mixup=0.3, background=0.3, time_masks=2, freq_masks=2),
+    ModelRecipe("student_b1_b", "efficientnet_b1", FRONTEND_B, background=0.4, gain_db=6.0, time_masks=2, freq_masks=1, seed=2),
     ModelRecipe("student_mnv3_a", "mobilenetv3_large_100", FRONTEND_A, gain_db=6.0, time_masks=1, freq_masks=2, seed=3),
-    ModelRecipe("student_b0_b", "efficientnet_b0", FRONTEND_B, mixup=0.5, background=0.4, seed=4),
+    ModelRecipe("student_b0_b", "efficientnet_b0", FRONTEND_B, mixup=0.3, background=0.3, seed=4),
 ]
 
 # The recipe's central claim on our data: one student config, one seed, four losses.
