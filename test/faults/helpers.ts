@@ -3,13 +3,18 @@
  * crashes, kills and signals hit a real process), and reading the CSV and run-info back.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // Compiled tests live in dist/test/faults/; the CLI and the fixtures are found from the repo root.
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const repoRoot = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+);
 export const cliPath = path.join(repoRoot, 'dist', 'src', 'cli.js');
 export const tinyModels = path.join(repoRoot, 'test', 'fixtures', 'tiny-model');
 
@@ -63,7 +68,10 @@ export function expectedRows(seconds: number): number {
 export function makeRecordings(durationsSec: number[], sampleRateHz = 16000): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'aviary-faults-in-'));
   durationsSec.forEach((sec, i) => {
-    writeFileSync(path.join(dir, `rec_${String(i).padStart(2, '0')}.wav`), synthWav(sec, sampleRateHz, 1000 + i));
+    writeFileSync(
+      path.join(dir, `rec_${String(i).padStart(2, '0')}.wav`),
+      synthWav(sec, sampleRateHz, 1000 + i),
+    );
   });
   return dir;
 }
@@ -92,7 +100,9 @@ export function runCli(
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, ms: Date.now() - started }));
+    child.on('close', (code, signal) =>
+      resolve({ code, signal, stdout, stderr, ms: Date.now() - started }),
+    );
     opts.onStart?.(child);
   });
 }
@@ -109,6 +119,4 @@ export function rowsByStem(csvText: string): Map<string, string[][]> {
   return byStem;
 }
 
-export function readJson(file: string): any {
-  return JSON.parse(readFileSync(file, 'utf8'));
-}
+export { readJson } from '../helpers/json.js';
