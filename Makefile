@@ -56,12 +56,14 @@ bundle: setup build
 	scripts/bundle.sh --no-build
 
 # The model side: teacher, ablation, four students and docs/results.md (resumes finished runs),
-# then the fold + export + checks into models/.
+# then the fold + export + checks into models/ and the PyTorch reference the shipped-model test
+# compares against (test/fixtures/shipped-models/).
 train: train-setup
 	$(VPY) train/scripts/recipe.py
 
 export-models: train-setup
 	$(VPY) train/scripts/export_models.py
+	$(VPY) train/scripts/make_shipped_reference.py
 
 # Regenerates the committed test fixtures (front-end parity cases, tiny test models).
 fixtures: train-setup
