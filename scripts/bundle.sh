@@ -42,8 +42,12 @@ mkdir -p "$stage/dist" "$stage/lib/openvino" "$stage/models"
 
 cp -a dist/src "$stage/dist/src"
 cp package.json "$stage/"
-cp -a models/. "$stage/models/"
-rm -f "$stage/models/.gitkeep"
+# The students only: `submit` runs nothing else, and the FP32 teacher would double the archive.
+for manifest in models/*/manifest.json; do
+  [ -e "$manifest" ] || continue
+  role=$(node -p "JSON.parse(require('fs').readFileSync('$manifest', 'utf8')).role")
+  if [ "$role" = student ]; then cp -a "$(dirname "$manifest")" "$stage/models/"; fi
+done
 
 # Production packages only, exactly the tree npm resolved (no network, unlike `npm ci`): npm ls
 # lists every installed non-dev package folder, nested ones included.
@@ -106,7 +110,7 @@ network. Needs Node 20 on PATH (or a bundle made with \`--with-node\`) and glibc
     ./run.sh models --check                                    # models and backends, checked
     ./run.sh submit --help                                     # every option and exit code
 
-- \`models/\`: the models scored by default (\`-m DIR\` picks another folder).
+- \`models/\`: the student models scored by default (\`-m DIR\` picks another folder).
 - \`lib/openvino/\`: the OpenVINO runtime (C API, CPU plugin, IR reader, TBB) of the default
   backend; \`--backend onnxruntime\` uses node_modules/onnxruntime-node instead.
 - A killed run resumes when started again with the same arguments; see run-info.json beside

@@ -5,7 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, cpSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -13,12 +22,17 @@ import { fileURLToPath } from 'node:url';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const dataDir = path.resolve(repoRoot, '..', 'shared', 'data');
-const tinyModels = path.join(repoRoot, 'test', 'fixtures', 'tiny-model');
-const version = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).version as string;
+const modelsDir = path.join(repoRoot, 'models');
+const version = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'))
+  .version as string;
 const bundleName = `aviary-${version}-linux-x64`;
 const tarball = path.join(repoRoot, 'dist', `${bundleName}.tar.gz`);
 /** Three formats, 10 s to 20 s: ogg 32 kHz, wav 22 kHz, flac 44.1 kHz. */
-const RECORDINGS = ['maad_jura_S4A03895_20190522_000000.ogg', 'maad_jura_S4A03895_20190522_013000.wav', 'maad_spinetail.flac'];
+const RECORDINGS = [
+  'maad_jura_S4A03895_20190522_000000.ogg',
+  'maad_jura_S4A03895_20190522_013000.wav',
+  'maad_spinetail.flac',
+];
 const OPENVINO_FILES = [
   'libhwloc.so.15',
   'libopenvino.so.2641',
@@ -30,6 +44,25 @@ const OPENVINO_FILES = [
   'libtbbmalloc.so.2',
 ];
 
+function readManifest(name: string): { role: string; labels: string[] } {
+  return JSON.parse(readFileSync(path.join(modelsDir, name, 'manifest.json'), 'utf8'));
+}
+
+/** The model folders of the repository's models/ whose manifest role passes `keep`, sorted. */
+function modelNames(keep: (role: string) => boolean): string[] {
+  return readdirSync(modelsDir)
+    .filter(
+      (name) =>
+        existsSync(path.join(modelsDir, name, 'manifest.json')) && keep(readManifest(name).role),
+    )
+    .sort();
+}
+
+/** The CSV columns after row_id: the first student's labels (the shipped students share one order). */
+function studentLabels(): string[] {
+  return readManifest(modelNames((role) => role === 'student')[0]).labels;
+}
+
 let work: string;
 let bundle: string;
 let whyNoBundle: string | null = null;
@@ -37,7 +70,10 @@ let whyNoBundle: string | null = null;
 function newestMtimeMs(target: string): number {
   const s = statSync(target);
   if (!s.isDirectory()) return s.mtimeMs;
-  return readdirSync(target).reduce((m, name) => Math.max(m, newestMtimeMs(path.join(target, name))), s.mtimeMs);
+  return readdirSync(target).reduce(
+    (m, name) => Math.max(m, newestMtimeMs(path.join(target, name))),
+    s.mtimeMs,
+  );
 }
 
 /** A bundle newer than everything that goes into it is reused; otherwise it is rebuilt. */
@@ -49,7 +85,9 @@ function ensureBundle(): string | null {
     return null;
   }
   const t0 = Date.now();
-  const built = spawnSync('bash', [path.join(repoRoot, 'scripts', 'bundle.sh'), '--no-build'], { encoding: 'utf8' });
+  const built = spawnSync('bash', [path.join(repoRoot, 'scripts', 'bundle.sh'), '--no-build'], {
+    encoding: 'utf8',
+  });
   if (built.status === 3) return `cannot build the bundle: ${built.stderr.trim()}`;
   assert.equal(built.status, 0, built.stderr);
   console.log(`${built.stdout.trim()} (built in ${Date.now() - t0} ms)`);
@@ -70,10 +108,6 @@ before(() => {
   work = mkdtempSync(path.join(tmpdir(), 'aviary-bundle-'));
   execFileSync('tar', ['-xzf', tarball, '-C', work]);
   bundle = path.join(work, bundleName);
-  // The test scores with the tiny models, in place of whatever models/ held at bundle time.
-  rmSync(path.join(bundle, 'models'), { recursive: true, force: true });
-  mkdirSync(path.join(bundle, 'models'));
-  for (const name of ['tiny_b0', 'tiny_b0_b']) cpSync(path.join(tinyModels, name), path.join(bundle, 'models', name), { recursive: true });
 });
 
 after(() => {
@@ -82,20 +116,38 @@ after(() => {
 
 test('the bundle holds the built JS, production packages only, and OpenVINO libraries that resolve inside it', (t) => {
   if (whyNoBundle) return t.skip(whyNoBundle);
-  for (const file of ['run.sh', 'README.md', 'package.json', 'dist/src/cli.js', 'dist/src/worker/entry.cjs']) {
+  for (const file of [
+    'run.sh',
+    'README.md',
+    'package.json',
+    'dist/src/cli.js',
+    'dist/src/worker/entry.cjs',
+  ]) {
     assert.ok(existsSync(path.join(bundle, file)), file);
   }
   assert.ok(statSync(path.join(bundle, 'run.sh')).mode & 0o100, 'run.sh is executable');
   const packages = readdirSync(path.join(bundle, 'node_modules'));
-  for (const needed of ['piscina', 'koffi', 'onnxruntime-node', 'commander', 'fft.js', 'wav-decoder']) assert.ok(packages.includes(needed), needed);
-  for (const dev of ['typescript', 'prettier', '@types']) assert.ok(!packages.includes(dev), `${dev} is a dev dependency`);
+  for (const needed of [
+    'piscina',
+    'koffi',
+    'onnxruntime-node',
+    'commander',
+    'fft.js',
+    'wav-decoder',
+  ])
+    assert.ok(packages.includes(needed), needed);
+  for (const dev of ['typescript', 'prettier', '@types'])
+    assert.ok(!packages.includes(dev), `${dev} is a dev dependency`);
   const ortBin = path.join(bundle, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6');
   assert.deepEqual(readdirSync(ortBin), ['linux']);
   assert.deepEqual(readdirSync(path.join(ortBin, 'linux')), ['x64']);
   const ovDir = path.join(bundle, 'lib', 'openvino');
   assert.deepEqual(readdirSync(ovDir).sort(), OPENVINO_FILES);
   for (const lib of OPENVINO_FILES) {
-    const deps = execFileSync('ldd', [path.join(ovDir, lib)], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    const deps = execFileSync('ldd', [path.join(ovDir, lib)], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH },
+    });
     for (const line of deps.split('\n').filter((l) => l.includes('=>'))) {
       const target = line.split('=>')[1].trim().split(' ')[0];
       assert.ok(
@@ -106,16 +158,32 @@ test('the bundle holds the built JS, production packages only, and OpenVINO libr
   }
 });
 
-test('offline, in a bare environment, the bundle scores 3 real recordings with its own OpenVINO', (t) => {
+test('the bundle carries the student models of models/ and leaves the teacher out', (t) => {
+  if (whyNoBundle) return t.skip(whyNoBundle);
+  const students = modelNames((role) => role === 'student');
+  assert.equal(students.length, 4, `models/ has ${students.join(', ')}`);
+  assert.deepEqual(readdirSync(path.join(bundle, 'models')).sort(), students);
+  for (const name of students) {
+    for (const file of ['manifest.json', 'model.xml', 'model.bin', 'model.onnx']) {
+      assert.ok(existsSync(path.join(bundle, 'models', name, file)), `${name}/${file}`);
+    }
+  }
+});
+
+test('offline, in a bare environment, the bundle scores 3 real recordings with its own OpenVINO and students', (t) => {
   if (whyNoBundle) return t.skip(whyNoBundle);
   if (!RECORDINGS.every((f) => existsSync(path.join(dataDir, 'soundscapes', f)))) {
     return t.skip(`real recordings not found in ${dataDir}/soundscapes`);
   }
   const isolate = networkOff();
-  if (!isolate) return t.skip('neither `unshare -n` nor `unshare -rn` works here; see docs/offline.md for the manual check');
+  if (!isolate)
+    return t.skip(
+      'neither `unshare -n` nor `unshare -rn` works here; see docs/offline.md for the manual check',
+    );
   const input = path.join(work, 'in');
   mkdirSync(input);
-  for (const f of RECORDINGS) symlinkSync(path.join(dataDir, 'soundscapes', f), path.join(input, f));
+  for (const f of RECORDINGS)
+    symlinkSync(path.join(dataDir, 'soundscapes', f), path.join(input, f));
   const out = path.join(work, 'out');
   const home = path.join(work, 'home');
   mkdirSync(home);
@@ -125,10 +193,14 @@ test('offline, in a bare environment, the bundle scores 3 real recordings with i
   // Inside the new network namespace: record the interfaces, then run with nothing but PATH and
   // HOME, so neither the repo's .venv nor an AVIARY_* variable can be seen.
   const script = `cat /proc/net/dev > "$1/net.txt" && exec env -i PATH="$2" HOME="$3" "$4/run.sh" submit -i "$5" -o "$6"`;
-  const run = spawnSync(isolate[0], [...isolate.slice(1), 'sh', '-c', script, 'sh', work, bin, home, bundle, input, out], {
-    encoding: 'utf8',
-    cwd: work,
-  });
+  const run = spawnSync(
+    isolate[0],
+    [...isolate.slice(1), 'sh', '-c', script, 'sh', work, bin, home, bundle, input, out],
+    {
+      encoding: 'utf8',
+      cwd: work,
+    },
+  );
   console.log(`offline run (${isolate.join(' ')}): ${Date.now() - t0} ms`);
   assert.equal(run.status, 0, run.stderr);
   const interfaces = readFileSync(path.join(work, 'net.txt'), 'utf8')
@@ -139,7 +211,10 @@ test('offline, in a bare environment, the bundle scores 3 real recordings with i
   assert.deepEqual(interfaces, ['lo'], 'only the (down) loopback exists inside the namespace');
   const backendLine = run.stderr.split('\n').find((l) => l.startsWith('backend: ')) ?? '';
   assert.match(backendLine, /^backend: openvino-c \(OpenVINO 2026\.4\.\d+\S* C API at /);
-  assert.ok(backendLine.includes(`C API at ${path.join(bundle, 'lib', 'openvino', 'libopenvino_c.so')}`), backendLine);
+  assert.ok(
+    backendLine.includes(`C API at ${path.join(bundle, 'lib', 'openvino', 'libopenvino_c.so')}`),
+    backendLine,
+  );
 
   // Row ids from the recordings' durations in index.csv: ceil(d / 5) windows each.
   const index = readFileSync(path.join(dataDir, 'index.csv'), 'utf8').split('\n');
@@ -150,17 +225,25 @@ test('offline, in a bare environment, the bundle scores 3 real recordings with i
   });
   const csv = readFileSync(path.join(out, 'submission.csv'), 'utf8');
   const lines = csv.trim().split('\n');
-  assert.equal(lines[0], 'row_id,species_a,species_b,species_c,species_d');
-  assert.deepEqual(lines.slice(1).map((l) => l.split(',')[0]), expectedIds);
+  assert.equal(lines[0], ['row_id', ...studentLabels()].join(','));
+  assert.deepEqual(
+    lines.slice(1).map((l) => l.split(',')[0]),
+    expectedIds,
+  );
   for (const line of lines.slice(1)) {
-    for (const cell of line.split(',').slice(1)) assert.ok(/^[01]\.\d{6}$/.test(cell) && Number(cell) <= 1, line);
+    for (const cell of line.split(',').slice(1))
+      assert.ok(/^[01]\.\d{6}$/.test(cell) && Number(cell) <= 1, line);
   }
 
   // The same recordings through the repository's own build and .venv give the same bytes.
   const refOut = path.join(work, 'ref');
-  const ref = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'src', 'cli.js'), 'submit', '-q', '-i', input, '-o', refOut, '-m', tinyModels], {
-    encoding: 'utf8',
-  });
+  const ref = spawnSync(
+    process.execPath,
+    [path.join(repoRoot, 'dist', 'src', 'cli.js'), 'submit', '-q', '-i', input, '-o', refOut],
+    {
+      encoding: 'utf8',
+    },
+  );
   assert.equal(ref.status, 0, ref.stderr);
   assert.equal(csv, readFileSync(path.join(refOut, 'submission.csv'), 'utf8'));
 });
