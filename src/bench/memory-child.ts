@@ -1,8 +1,9 @@
 /**
  * A child process for the long-recording memory probe: one `runSubmit` and nothing else, so the
- * process's RSS high-water mark (getrusage's ru_maxrss, which covers the worker threads) is that
- * run's alone. Reads its options as JSON from argv[2]; prints one JSON line.
+ * process's RSS high-water mark (which covers the worker threads) is that run's alone. Reads its
+ * options as JSON from argv[2]; prints one JSON line.
  */
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { describeError } from '../errors.js';
 import type { BackendChoice } from '../inference/backend.js';
@@ -28,6 +29,16 @@ export interface MemoryChildResult {
   audioSec: number;
   rows: number;
   failures: string[];
+}
+
+/**
+ * VmHWM of /proc/self/status: the peak RSS of this process's own address space. getrusage's
+ * ru_maxrss would not do: Linux carries it over from the parent across fork and exec, so a child
+ * of a bench that had grown to 2 GB reported 2 GB for any recording.
+ */
+function addressSpacePeakMb(): number {
+  const line = readFileSync('/proc/self/status', 'utf8').match(/^VmHWM:\s+(\d+) kB$/m);
+  return line ? Number(line[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
 }
 
 async function main(): Promise<void> {
@@ -74,7 +85,7 @@ async function main(): Promise<void> {
     result.failures.push(describeError(err));
   }
   result.wallSec = (performance.now() - t0) / 1000;
-  result.maxRssMb = process.resourceUsage().maxRSS / 1024;
+  result.maxRssMb = addressSpacePeakMb();
   process.stdout.write(JSON.stringify(result) + '\n');
 }
 
