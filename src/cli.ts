@@ -3,15 +3,21 @@
  * The `aviary` command line. Each subcommand parses and validates its options here, then hands a
  * plain options object to its module in src/commands/.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { describeError, isAviaryError } from './errors.js';
-import { exitCodeFor, EXIT_CODES_HELP } from './commands/exit-codes.js';
+import { EXIT, exitCodeFor, EXIT_CODES_HELP } from './commands/exit-codes.js';
 import { packageRoot, packageVersion } from './package-info.js';
 import path from 'node:path';
 
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`"${value}" is not a positive integer.`);
+  return n;
+}
+
+function oddPositiveInt(value: string): number {
+  const n = positiveInt(value);
+  if (n % 2 === 0) throw new InvalidArgumentError(`"${value}" is even; a window and as many on each side make an odd count.`);
   return n;
 }
 
@@ -53,7 +59,10 @@ function buildProgram(): Command {
     .description('Score bird species in every 5-second window of long field recordings, offline, on the CPU.')
     .version(packageVersion())
     .addHelpText('after', `\n${EXIT_CODES_HELP}`)
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Commander exits 1 on a bad option; here 1 means "--strict and a file failed", so usage
+    // errors are thrown to main() and leave with 2. Set before the subcommands, which inherit it.
+    .exitOverride();
 
   scoringOptions(
     program
@@ -62,7 +71,7 @@ function buildProgram(): Command {
       .option('-i, --input <dir>', 'folder of recordings (wav, ogg, flac, mp3)', 'test_soundscapes')
       .option('-o, --output <dir>', 'where submission.csv and run-info.json go', 'submission')
       .option('--labels <file>', 'sample_submission.csv, taxonomy csv or label list: the column order')
-      .option('--smoothing <n>', 'moving mean over n neighbouring windows of a file (odd; 1 = off)', positiveInt, 1)
+      .option('--smoothing <n>', 'moving mean over n neighbouring windows of a file (odd; 1 = off)', oddPositiveInt, 1)
       .addOption(new Option('--ensemble <mode>', 'how model probabilities combine').choices(['mean', 'geometric']).default('mean'))
       .option('--time-limit <min>', 'finish within this many minutes, dropping models if needed', positiveNumber, 120)
       .option('--strict', 'exit non-zero when any recording fails', false),
@@ -136,6 +145,11 @@ async function main(): Promise<void> {
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander has printed the message (or the help) already.
+      process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return;
+    }
     process.stderr.write(`aviary: ${describeError(err)}\n`);
     process.exitCode = exitCodeFor(err);
     if (!isAviaryError(err) && process.env.AVIARY_DEBUG) console.error(err);

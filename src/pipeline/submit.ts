@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { discoverAudioFiles, fileStem } from '../audio/discover.js';
-import { AviaryError } from '../errors.js';
+import { AviaryError, describeError } from '../errors.js';
 import { BackendChoice, probeBackends } from '../inference/backend.js';
 import { ModelManifest } from '../models/manifest.js';
 import { loadModels } from '../models/registry.js';
@@ -106,8 +106,28 @@ async function resolveBackend(choice: BackendChoice): Promise<string> {
   return `${pick.name} (${pick.detail})`;
 }
 
+/** Checks the options no model or file can fix, before anything is loaded or written. */
+async function checkRunOptions(opts: SubmitOptions): Promise<void> {
+  if (!Number.isInteger(opts.smoothing) || opts.smoothing < 1 || opts.smoothing % 2 === 0) {
+    throw new AviaryError(
+      'E_USAGE',
+      `--smoothing is ${opts.smoothing}; it must be an odd whole number ≥ 1`,
+      'the moving mean is centred on each window, so it spans the window and as many on each side: use 1 (off), 3, 5, …',
+    );
+  }
+  const outputKind = await stat(opts.output).catch(() => null);
+  if (outputKind && !outputKind.isDirectory()) {
+    throw new AviaryError(
+      'E_USAGE',
+      `--output ${opts.output} exists and is not a folder`,
+      'pass a folder (it is created when missing) for submission.csv and run-info.json',
+    );
+  }
+}
+
 export async function runSubmit(opts: SubmitOptions, log: (line: string) => void): Promise<SubmitReport> {
   const started = performance.now();
+  await checkRunOptions(opts);
   const models = await loadModels(opts.modelsDir, { names: opts.models });
   for (const m of models) {
     if (m.frontend.windowSec !== opts.windowSec) {
@@ -124,6 +144,9 @@ export async function runSubmit(opts: SubmitOptions, log: (line: string) => void
   const { workers, threads } = resolveThreads(os.availableParallelism(), opts.workers, opts.threadsPerWorker);
   log(`models: ${models.map((m) => `${m.name} (${m.architecture}, weight ${m.weight})`).join(', ')}`);
   log(`backend: ${backend}, device CPU; ${workers} workers × ${threads} inference threads`);
+  if (opts.workers !== undefined && opts.workers > workers) {
+    log(`note: --workers ${opts.workers} lowered to ${workers}, the cores of this machine (more would only contend)`);
+  }
 
   const discovered = await discoverAudioFiles(opts.input);
   // Two recordings with one stem (a.wav, a.ogg) would share row ids: the first in order is
@@ -255,6 +278,7 @@ export async function runSubmit(opts: SubmitOptions, log: (line: string) => void
           await journal.append({ file, sizeBytes: id[1], mtimeMs: id[2], durationSec: outcome.result.durationSec, ...entry });
         } catch (err) {
           failures.push({ file, code: (err as AviaryError).code ?? 'E_INFERENCE', message: (err as Error).message });
+          progress.log(`failed: ${file}: ${describeError(err)}`);
         }
       } else {
         failures.push({ file, code: outcome.code, message: outcome.message });
