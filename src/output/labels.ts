@@ -24,7 +24,7 @@ export async function readLabelOrder(file: string): Promise<string[]> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new AviaryError(
-      code === 'ENOENT' ? 'E_INPUT_MISSING' : 'E_LABELS',
+      'E_LABELS',
       `cannot read label file ${file} (${code ?? (err as Error).message})`,
       LABEL_FILE_HINT,
     );

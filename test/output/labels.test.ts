@@ -61,10 +61,10 @@ test('a label file that repeats a label is refused with the repeated name', asyn
   await assert.rejects(readLabelOrder(file), labelsError(/dupes\.txt repeats robin/));
 });
 
-test('a missing label file is an E_INPUT_MISSING error naming it', async () => {
+test('a missing label file is an E_LABELS (setup) error naming it', async () => {
   await assert.rejects(
     readLabelOrder(path.join(dir, 'nope.csv')),
-    (err: unknown) => err instanceof AviaryError && err.code === 'E_INPUT_MISSING' && /nope\.csv/.test(err.message),
+    (err: unknown) => err instanceof AviaryError && err.code === 'E_LABELS' && /nope\.csv/.test(err.message),
   );
 });
 
