@@ -41,6 +41,12 @@ export function auditJson(report: SubmitReport, soundscapes = 1100, minutes = 4)
   };
 }
 
+/**
+ * Below this much audio, worker start-up and model compilation (about a second) weigh on the
+ * wall time as much as the scoring does, and the projection overstates the time.
+ */
+export const MIN_AUDIO_SEC_TO_PROJECT = 300;
+
 /** The timing table printed after every run. */
 export function formatAudit(report: SubmitReport, soundscapes = 1100, minutes = 4): string {
   const a = auditJson(report, soundscapes, minutes);
@@ -56,7 +62,11 @@ export function formatAudit(report: SubmitReport, soundscapes = 1100, minutes = 
     `  wall ${a.wallSec.toFixed(2)} s for ${(a.audioSec / 60).toFixed(1)} min of audio: ` +
       `${a.realTimeFactor.toFixed(0)}x real time, ${a.windowsPerSec.toFixed(1)} windows/s ` +
       `(${a.workers} workers × ${a.threadsPerWorker} threads, ${a.backend})`,
-    `  projection: ${soundscapes} soundscapes × ${minutes} min ≈ ${a.projection.wallMin.toFixed(1)} min on this machine`,
+    `  projection: ${soundscapes} soundscapes × ${minutes} min ≈ ${a.projection.wallMin.toFixed(1)} min on this machine` +
+      (a.audioSec < MIN_AUDIO_SEC_TO_PROJECT
+        ? ` (from only ${a.audioSec.toFixed(1)} s of audio, where start-up dominates: an overestimate; ` +
+          `project from ${MIN_AUDIO_SEC_TO_PROJECT / 60} min or more with \`aviary audit\`)`
+        : ''),
   );
   return lines.join('\n');
 }
