@@ -32,6 +32,10 @@ export async function modelsCommand(o: ModelsCliOptions): Promise<number> {
     for (const m of models) {
       const image = m.frontend.nMels * m.input.shape[3];
       for (const backend of choices) {
+        if (!(backend === 'openvino' ? m.files.openvino : m.files.onnx)) {
+          out(`check ${m.name} on ${backend}: skipped (the model ships no ${backend === 'openvino' ? 'IR' : 'ONNX file'})`);
+          continue;
+        }
         try {
           const session = await openSession(m, { backend, threads: 1 });
           const t0 = performance.now();
