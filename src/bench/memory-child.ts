@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { describeError } from '../errors.js';
 import type { BackendChoice } from '../inference/backend.js';
 import { runSubmit } from '../pipeline/submit.js';
+import { benchSubmitOptions } from './submit-options.js';
 
 export interface MemoryChildOptions {
   input: string;
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
   };
   try {
     const report = await runSubmit(
-      {
+      benchSubmitOptions({
         input: o.input,
         output: o.output,
         modelsDir: o.modelsDir,
@@ -65,15 +66,9 @@ async function main(): Promise<void> {
         workers: o.workers,
         threadsPerWorker: o.threadsPerWorker,
         batchSize: o.batchSize,
-        windowSec: 5,
-        hopSec: 5,
-        smoothing: 1,
-        ensembleMode: 'mean',
-        timeLimitMin: 1e9,
         fileTimeoutSec: 3 * 3600,
-        strict: false,
         quiet: true,
-      },
+      }),
       // Log lines (and the per-file "failed:" lines, written even when quiet) go to stderr.
       (line) => process.stderr.write(`${line}\n`),
     );

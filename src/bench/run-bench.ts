@@ -17,6 +17,7 @@ import { runFrontendStage } from './frontend-stage.js';
 import { LongRecordingResult, probeLongRecording } from './long-recording.js';
 import { ModelOnlyResult, runModelOnly } from './model-only.js';
 import { runPythonReference } from './python-stage.js';
+import { benchSubmitOptions } from './submit-options.js';
 import type { BenchLine, BenchReport } from './report.js';
 import { BENCH_FILES, listSeconds, makeBenchInput, missingFiles, passesFor } from './subset.js';
 import { ThreadSampler } from './thread-sampler.js';
@@ -72,7 +73,7 @@ export async function runBench(o: BenchOptions, log: (line: string) => void): Pr
     const cpu0 = process.cpuUsage();
     const sampler = new ThreadSampler(cores);
     const pipe = await runSubmit(
-      {
+      benchSubmitOptions({
         input: input.dir,
         output: scratch,
         modelsDir: o.modelsDir,
@@ -81,15 +82,9 @@ export async function runBench(o: BenchOptions, log: (line: string) => void): Pr
         workers,
         threadsPerWorker: threads,
         batchSize: o.batchSize,
-        windowSec: 5,
-        hopSec: 5,
-        smoothing: 1,
-        ensembleMode: 'mean',
-        timeLimitMin: 1e9,
         fileTimeoutSec: 3600,
-        strict: false,
         quiet: o.quiet,
-      },
+      }),
       log,
     );
     const sampled = sampler.stop();
