@@ -1,5 +1,16 @@
 import { AviaryError } from '../errors.js';
 
+/** Throws E_USAGE unless `width` is an odd positive integer (1 = no smoothing). */
+export function checkSmoothingWidth(width: number): void {
+  if (!Number.isInteger(width) || width < 1 || width % 2 === 0) {
+    throw new AviaryError(
+      'E_USAGE',
+      `smoothing width ${width} is not an odd positive integer`,
+      'use 1 (off), 3, 5, …: an odd width keeps the mean centred on its window',
+    );
+  }
+}
+
 /**
  * A centred moving mean over neighbouring windows of ONE file, per label: window t becomes the
  * mean of windows t - h … t + h with h = (width - 1) / 2. At the file's edges the mean is over the
@@ -13,13 +24,7 @@ import { AviaryError } from '../errors.js';
  * leak scores across the file boundary.
  */
 export function smoothWindows(probs: Float32Array, nWindows: number, nLabels: number, width: number): Float32Array {
-  if (!Number.isInteger(width) || width < 1 || width % 2 === 0) {
-    throw new AviaryError(
-      'E_USAGE',
-      `smoothing width ${width} is not an odd positive integer`,
-      'use 1 (off), 3, 5, …: an odd width keeps the mean centred on its window',
-    );
-  }
+  checkSmoothingWidth(width);
   if (!Number.isInteger(nWindows) || nWindows < 0 || !Number.isInteger(nLabels) || nLabels < 0) {
     throw new AviaryError('E_USAGE', `nWindows ${nWindows} and nLabels ${nLabels} must be non-negative integers`);
   }

@@ -17,7 +17,7 @@ import { loadModels } from '../models/registry.js';
 import { combineModels } from '../output/ensemble.js';
 import { alignModels, readLabelOrder } from '../output/labels.js';
 import { writeRunInfo } from '../output/run-info.js';
-import { smoothWindows } from '../output/smoothing.js';
+import { checkSmoothingWidth, smoothWindows } from '../output/smoothing.js';
 import { writeSubmission } from '../output/submission-csv.js';
 import { PoolStats, ScoringPool } from '../pool/scoring-pool.js';
 import { ScoreResult } from '../pool/protocol.js';
@@ -108,13 +108,8 @@ async function resolveBackend(choice: BackendChoice): Promise<string> {
 
 /** Checks the options no model or file can fix, before anything is loaded or written. */
 async function checkRunOptions(opts: SubmitOptions): Promise<void> {
-  if (!Number.isInteger(opts.smoothing) || opts.smoothing < 1 || opts.smoothing % 2 === 0) {
-    throw new AviaryError(
-      'E_USAGE',
-      `--smoothing is ${opts.smoothing}; it must be an odd whole number ≥ 1`,
-      'the moving mean is centred on each window, so it spans the window and as many on each side: use 1 (off), 3, 5, …',
-    );
-  }
+  // Checked per file by smoothWindows too, but there a bad width would fail every file one by one.
+  checkSmoothingWidth(opts.smoothing);
   const outputKind = await stat(opts.output).catch(() => null);
   if (outputKind && !outputKind.isDirectory()) {
     throw new AviaryError(

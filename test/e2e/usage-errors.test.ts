@@ -7,6 +7,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { AviaryError } from '../../src/errors.js';
+import { runSubmit } from '../../src/pipeline/submit.js';
 import { runCli, submit } from '../helpers/cli.js';
 import { tempDir, wavBytes, writeBytes } from '../helpers/wav-writer.js';
 
@@ -35,6 +37,33 @@ test('an even --smoothing exits 2 naming the option, before any file is scored o
   assert.equal(run.code, 2, run.stderr);
   assert.match(run.stderr, /--smoothing/);
   assert.match(run.stderr, /even/);
+  assert.equal(existsSync(output), false);
+});
+
+test('runSubmit itself refuses an even smoothing before it looks at the models', async () => {
+  const output = freshOutput();
+  await assert.rejects(
+    runSubmit(
+      {
+        input,
+        output,
+        modelsDir: path.join(root, 'no-models-here'),
+        backend: 'auto',
+        batchSize: 16,
+        windowSec: 5,
+        hopSec: 5,
+        smoothing: 4,
+        ensembleMode: 'mean',
+        timeLimitMin: 120,
+        fileTimeoutSec: 60,
+        strict: false,
+        quiet: true,
+      },
+      () => {},
+    ),
+    (err: unknown) =>
+      err instanceof AviaryError && err.code === 'E_USAGE' && /smoothing width 4/.test(err.message),
+  );
   assert.equal(existsSync(output), false);
 });
 
