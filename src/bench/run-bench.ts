@@ -61,6 +61,15 @@ export async function runBench(o: BenchOptions, log: (line: string) => void): Pr
   const models = await loadModels(o.modelsDir, { names: o.models });
   const cores = os.availableParallelism();
   const { workers, threads } = resolveThreads(cores, o.workers, o.threadsPerWorker);
+  // The models and threads every scoring run of the bench shares: the pipeline and the memory probes.
+  const scoring = {
+    modelsDir: o.modelsDir,
+    models: o.models,
+    backend: o.backend,
+    workers,
+    threadsPerWorker: threads,
+    batchSize: o.batchSize,
+  };
   const passes = passesFor((await listSeconds(o.soundscapeDir)) ?? 0, o.minMinutes * 60);
   const input = await makeBenchInput(o.soundscapeDir, passes);
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'aviary-bench-out-'));
@@ -73,18 +82,7 @@ export async function runBench(o: BenchOptions, log: (line: string) => void): Pr
     const cpu0 = process.cpuUsage();
     const sampler = new ThreadSampler(cores);
     const pipe = await runSubmit(
-      benchSubmitOptions({
-        input: input.dir,
-        output: scratch,
-        modelsDir: o.modelsDir,
-        models: o.models,
-        backend: o.backend,
-        workers,
-        threadsPerWorker: threads,
-        batchSize: o.batchSize,
-        fileTimeoutSec: 3600,
-        quiet: o.quiet,
-      }),
+      benchSubmitOptions({ ...scoring, input: input.dir, output: scratch, fileTimeoutSec: 3600, quiet: o.quiet }),
       log,
     );
     const sampled = sampler.stop();
@@ -227,14 +225,7 @@ export async function runBench(o: BenchOptions, log: (line: string) => void): Pr
     for (const minutes of o.memoryMinutes) {
       log(`memory: a ${minutes}-min recording in its own process`);
       long.push(
-        await probeLongRecording(path.join(o.soundscapeDir, LONG_SOURCE), minutes, {
-          modelsDir: o.modelsDir,
-          models: o.models,
-          backend: o.backend,
-          workers,
-          threadsPerWorker: threads,
-          batchSize: o.batchSize,
-        }),
+        await probeLongRecording(path.join(o.soundscapeDir, LONG_SOURCE), minutes, scoring),
       );
     }
 

@@ -32,8 +32,9 @@ export async function modelsCommand(o: ModelsCliOptions): Promise<number> {
     for (const m of models) {
       const image = m.frontend.nMels * m.input.shape[3];
       for (const backend of choices) {
-        if (!(backend === 'openvino' ? m.files.openvino : m.files.onnx)) {
-          out(`check ${m.name} on ${backend}: skipped (the model ships no ${backend === 'openvino' ? 'IR' : 'ONNX file'})`);
+        const [file, format] = backend === 'openvino' ? [m.files.openvino, 'IR'] : [m.files.onnx, 'ONNX file'];
+        if (!file) {
+          out(`check ${m.name} on ${backend}: skipped (the model ships no ${format})`);
           continue;
         }
         try {
